@@ -1,0 +1,43 @@
+# board: make demo | make test | make bench | make install PREFIX=/usr/local
+SWIFT   ?= swift
+PREFIX  ?= /usr/local
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo)
+APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
+BIN     := .build/debug/board
+
+.PHONY: all deps build release demo test test-long bench install clean
+
+all: build
+
+# Installs the system packages the build needs, only when they are missing.
+deps:
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libgit2 || ! command -v git >/dev/null 2>&1; then \
+	  echo "Installing libgit2-dev, pkg-config and git with apt-get..."; \
+	  $(APT) update -qq && $(APT) install -y -qq libgit2-dev pkg-config git >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# Builds, then runs board on a sample board in a temporary folder.
+demo: build
+	@bash scripts/demo.sh $(CURDIR)/$(BIN)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# The long property-based runs (10,000 cases each).
+test-long: deps
+	BOARD_PROPERTY_CASES=10000 $(SWIFT) test
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/board
+	install -m 755 .build/release/board $(DESTDIR)$(PREFIX)/bin/board
+	cp -R .build/release/board_BoardKit.resources/board-template $(DESTDIR)$(PREFIX)/share/board/
+
+clean:
+	rm -rf .build

@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "board",
+    products: [
+        .executable(name: "board", targets: ["board"]),
+        .library(name: "BoardKit", targets: ["BoardKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/onevcat/Rainbow", from: "4.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "Clibgit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(
+            name: "BoardKit",
+            dependencies: ["Clibgit2", "Yams", "Rainbow"],
+            resources: [.copy("Resources/board-template")]
+        ),
+        .executableTarget(
+            name: "board",
+            dependencies: [
+                "BoardKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "BoardKitTests",
+            dependencies: ["BoardKit", "board"],
+            exclude: ["Fixtures"]
+        ),
+    ]
+)

@@ -1,0 +1,127 @@
+import Foundation
+import Yams
+
+/// The folders of a board that hold one front-matter file per record.
+public enum RecordKind: String, CaseIterable, Sendable {
+    case item = "backlog"
+    case iteration = "iterations"
+    case objective = "objectives"
+    case change = "changes"
+
+    public var folder: String { rawValue }
+}
+
+/// One board file: an item, iteration, objective or change task.
+/// Typed accessors read the front matter; edits go through `set` so only
+/// the changed lines of the file are rewritten.
+public struct Record: Sendable {
+    /// Path relative to the board root, e.g. `backlog/B-7k3qz-export-invoices.md`.
+    public var path: String
+    public var document: FrontMatterDocument
+
+    public init(path: String, document: FrontMatterDocument) {
+        self.path = path
+        self.document = document
+    }
+
+    public init(path: String, data: Data) throws {
+        self.init(path: path, document: try FrontMatterDocument(data: data, path: path))
+    }
+
+    public var id: String { string("id") ?? "" }
+    public var title: String { string("title") ?? "" }
+    public var type: String { string("type") ?? "" }
+    public var status: String { string("status") ?? "" }
+    public var points: Double? { number("points") }
+    public var rank: Double? { number("rank") }
+    public var assignee: String? { string("assignee") }
+    public var tags: [String] { strings("tags") }
+    public var iteration: String? { string("iteration") }
+    public var objective: String? { string("objective") }
+    public var dependsOn: [String] { strings("depends_on") }
+
+    /// A scalar value as text (numbers and dates in their written form); nil when absent, null or not a scalar.
+    public func string(_ key: String) -> String? {
+        guard let node = document.value(key), case .scalar(let s) = node, node.resolvedTag != .null else { return nil }
+        return s.string
+    }
+
+    /// A numeric value; nil when absent or not a number.
+    public func number(_ key: String) -> Double? {
+        guard let node = document.value(key), case .scalar = node else { return nil }
+        switch node.resolvedTag {
+        case .int: return node.int.map(Double.init)
+        case .float: return node.float
+        default: return nil
+        }
+    }
+
+    /// A list of scalars; a single scalar counts as a one-element list.
+    public func strings(_ key: String) -> [String] {
+        guard let node = document.value(key) else { return [] }
+        switch node {
+        case .sequence(let seq): return seq.compactMap { $0.string }
+        case .scalar(let s): return node.resolvedTag == .null || s.string.isEmpty ? [] : [s.string]
+        default: return []
+        }
+    }
+
+    public func has(_ key: String) -> Bool { document.value(key) != nil }
+
+    public mutating func set(_ key: String, _ value: YAMLValue) { document.set(key, value) }
+    public mutating func remove(_ key: String) { document.remove(key) }
+
+    /// Front-matter fields in file order as plain values, plus `path`, for JSON output.
+    public var jsonObject: [String: Any] {
+        var object: [String: Any] = [:]
+        for field in document.fields { object[field.key] = field.value.plainValue }
+        object["path"] = path
+        return object
+    }
+
+    /// The body as text (invalid UTF-8 replaced).
+    public var bodyText: String { String(decoding: document.body, as: UTF8.self) }
+
+    /// Acceptance criteria: Markdown checklist lines in the body.
+    public var checklist: [(done: Bool, text: String)] {
+        bodyText.split(whereSeparator: \.isNewline).compactMap { line in
+            let t = line.trimmingCharacters(in: .whitespaces)
+            for (mark, done) in [("- [ ] ", false), ("- [x] ", true), ("- [X] ", true), ("* [ ] ", false), ("* [x] ", true)]
+                where t.hasPrefix(mark) {
+                return (done, String(t.dropFirst(mark.count)))
+            }
+            return nil
+        }
+    }
+}
+
+/// Item types a board knows.
+public let itemTypes = ["story", "bug", "task", "spike"]
+
+/// Makes a file-name slug from a title: lower-case ASCII letters and digits
+/// joined by single dashes, at most 48 characters; never `.`/`..`, `/` or control characters.
+public func slugify(_ title: String) -> String {
+    var out = ""
+    var dash = false
+    for scalar in title.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {
+        if scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar)) {
+            out.unicodeScalars.append(scalar)
+            dash = false
+        } else if scalar.properties.generalCategory == .nonspacingMark {
+            continue
+        } else if !dash && !out.isEmpty {
+            out += "-"
+            dash = true
+        }
+        if out.count >= 48 { break }
+    }
+    while out.hasSuffix("-") { out.removeLast() }
+    return out.isEmpty ? "item" : out
+}
+
+/// True when an id is safe to use in a file name and on the command line.
+public func isValidID(_ id: String) -> Bool {
+    guard !id.isEmpty, id.count <= 64, id != ".", id != ".." else { return false }
+    return id.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" || $0 == ".") }
+        && !id.hasPrefix(".") && !id.contains("..")
+}

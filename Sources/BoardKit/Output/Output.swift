@@ -1,0 +1,92 @@
+import Foundation
+import Rainbow
+
+/// Output format chosen with `--format`.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case text, json
+}
+
+/// Terminal facts. Colour comes from Rainbow, which already colours only when
+/// stdout is a TTY, `NO_COLOR` is unset and `TERM` is not `dumb`.
+public enum Terminal {
+    public static var isInteractive: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
+}
+
+/// A plain text table with aligned columns; numbers are right-aligned.
+public struct Table {
+    public var headers: [String]
+    public var rows: [[String]]
+    /// Columns to right-align (by index); by default those whose cells are all numbers.
+    /// All-empty headers print no header line.
+    public var rightAligned: Set<Int>?
+
+    public init(headers: [String], rows: [[String]] = [], rightAligned: Set<Int>? = nil) {
+        self.headers = headers
+        self.rows = rows
+        self.rightAligned = rightAligned
+    }
+
+    /// Display width of a cell without ANSI colour codes.
+    static func width(_ s: String) -> Int {
+        var count = 0
+        var inEscape = false
+        for scalar in s.unicodeScalars {
+            if inEscape { if scalar == "m" { inEscape = false }; continue }
+            if scalar == "\u{1B}" { inEscape = true; continue }
+            if scalar.properties.generalCategory == .nonspacingMark { continue }
+            count += scalar.properties.isEmojiPresentation || (0x1100...0x115F).contains(scalar.value)
+                || (0x2E80...0xA4CF).contains(scalar.value) || (0xAC00...0xD7A3).contains(scalar.value)
+                || (0xF900...0xFAFF).contains(scalar.value) || (0xFF00...0xFF60).contains(scalar.value) ? 2 : 1
+        }
+        return count
+    }
+
+    public func render() -> String {
+        let columns = headers.count
+        var widths = headers.map(Self.width)
+        for row in rows {
+            for (i, cell) in row.prefix(columns).enumerated() { widths[i] = max(widths[i], Self.width(cell)) }
+        }
+        let right = rightAligned ?? Set((0..<columns).filter { i in
+            !rows.isEmpty && rows.allSatisfy { i < $0.count && ($0[i].isEmpty || Double($0[i]) != nil) }
+        })
+        func line(_ cells: [String]) -> String {
+            var parts: [String] = []
+            for i in 0..<columns {
+                let cell = i < cells.count ? cells[i] : ""
+                let pad = String(repeating: " ", count: max(0, widths[i] - Self.width(cell)))
+                parts.append(right.contains(i) ? pad + cell : (i == columns - 1 ? cell : cell + pad))
+            }
+            var text = parts.joined(separator: "  ")
+            while text.hasSuffix(" ") { text.removeLast() }
+            return text
+        }
+        var out = headers.allSatisfy(\.isEmpty) ? [] : [line(headers.map { $0.bold })]
+        out += rows.map(line)
+        return out.joined(separator: "\n")
+    }
+}
+
+/// JSON with sorted keys, so output is stable for scripts and diffs.
+public func renderJSON(_ value: Any) -> String {
+    guard JSONSerialization.isValidJSONObject(value) || value is String || value is NSNumber,
+          let data = try? JSONSerialization.data(withJSONObject: value,
+                                                 options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes, .fragmentsAllowed])
+    else { return "null" }
+    return String(decoding: data, as: UTF8.self)
+}
+
+extension Double {
+    /// `3` for whole numbers, `2.5` otherwise.
+    public var compact: String { YAMLValue.format(self) }
+}
+
+/// Colour for a status by its category.
+public func colouredStatus(_ status: String, _ category: BoardConfig.Category?) -> String {
+    switch category {
+    case .todo?: return status
+    case .doing?: return status.yellow
+    case .done?: return status.green
+    case nil: return status.red
+    }
+}

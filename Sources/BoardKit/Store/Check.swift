@@ -1,0 +1,141 @@
+import Foundation
+
+/// One rule `board check` applies to the whole board; more are added by later features.
+public typealias CheckRule = @Sendable (_ board: BoardSnapshot) -> [Diagnostic]
+
+/// Everything read from a board at one moment, with the files that failed to read.
+public struct BoardSnapshot {
+    public var config: BoardConfig
+    public var items: [Record]
+    public var iterations: [Record]
+    public var objectives: [Record]
+    public var changes: [Record]
+    public var loadDiagnostics: [Diagnostic]
+
+    public init(config: BoardConfig, items: [Record], iterations: [Record] = [], objectives: [Record] = [],
+                changes: [Record] = [], loadDiagnostics: [Diagnostic] = []) {
+        self.config = config
+        self.items = items
+        self.iterations = iterations
+        self.objectives = objectives
+        self.changes = changes
+        self.loadDiagnostics = loadDiagnostics
+    }
+}
+
+extension Workspace {
+    /// Reads every folder of the board.
+    public func snapshot() -> BoardSnapshot {
+        let loaded = RecordKind.allCases.map { load($0) }
+        return BoardSnapshot(config: config, items: loaded[0].records, iterations: loaded[1].records,
+                             objectives: loaded[2].records, changes: loaded[3].records,
+                             loadDiagnostics: loaded.flatMap(\.diagnostics))
+    }
+}
+
+public enum Checker {
+    /// The rules run by `board check`, in order.
+    public static let rules: [CheckRule] = [itemFields, uniqueIDs, dependencies, wipLimits]
+
+    /// Every problem on the board, sorted by file and line.
+    public static func check(_ board: BoardSnapshot) -> [Diagnostic] {
+        let found = board.loadDiagnostics + rules.flatMap { $0(board) }
+        return found.sorted { ($0.path, $0.line ?? 0, $0.message) < ($1.path, $1.line ?? 0, $1.message) }
+    }
+
+    static func itemFields(_ board: BoardSnapshot) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for item in board.items {
+            let doc = item.document
+            func report(_ key: String?, _ message: String, _ severity: Diagnostic.Severity = .error) {
+                out.append(Diagnostic(path: item.path, line: key.flatMap(doc.lineNumber(of:)) ?? doc.firstLine,
+                                      severity: severity, message: message))
+            }
+            for key in ["id", "title", "type", "status"] where item.string(key)?.isEmpty ?? true {
+                report(item.has(key) ? key : nil, "missing required key \(key)")
+            }
+            if item.has("id") {
+                if !isValidID(item.id) {
+                    report("id", "id \(quoted(item.id)) may only hold letters, digits, -, _ and .")
+                } else if !(item.path as NSString).lastPathComponent.lowercased().hasPrefix(item.id.lowercased()) {
+                    report("id", "file name does not start with the id \(item.id)", .warning)
+                }
+            }
+            if item.has("type"), !item.type.isEmpty, !itemTypes.contains(item.type) {
+                report("type", "unknown type \(item.type) (use \(itemTypes.joined(separator: ", ")))")
+            }
+            if !item.status.isEmpty, board.config.status(named: item.status) == nil {
+                report("status", "unknown status \(item.status) (the workflow is \(board.config.statuses.map(\.name).joined(separator: ", ")))")
+            }
+            for key in FieldKind.numbers where item.has(key) && item.string(key) != nil && item.number(key) == nil {
+                report(key, "\(key) must be a number, not \(quoted(item.string(key) ?? ""))")
+            }
+            if let points = item.points {
+                if points < 0 { report("points", "points cannot be negative") }
+                if let scale = board.config.points, !scale.contains(points) {
+                    report("points", "\(YAMLValue.format(points)) is not on the point scale \(scale.map(YAMLValue.format).joined(separator: ", "))")
+                }
+            }
+            for key in ["tags", "depends_on"] {
+                if let node = doc.value(key), case .mapping = node { report(key, "\(key) must be a list") }
+            }
+        }
+        return out
+    }
+
+    static func uniqueIDs(_ board: BoardSnapshot) -> [Diagnostic] {
+        let groups = Dictionary(grouping: board.items.filter { !$0.id.isEmpty }, by: { $0.id.lowercased() })
+        return groups.values.filter { $0.count > 1 }.flatMap { group in
+            group.map { item in
+                let others = group.filter { $0.path != item.path }.map(\.path).joined(separator: ", ")
+                return Diagnostic(path: item.path, line: item.document.lineNumber(of: "id"),
+                                  message: "duplicate id \(item.id) (also in \(others)); run `board fix-ids`")
+            }
+        }
+    }
+
+    static func dependencies(_ board: BoardSnapshot) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let byID = Dictionary(board.items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for item in board.items {
+            for dependency in item.dependsOn where byID[dependency] == nil {
+                out.append(Diagnostic(path: item.path, line: item.document.lineNumber(of: "depends_on"),
+                                      message: "depends_on names \(dependency), which does not exist"))
+            }
+        }
+        // Cycles: depth-first search, reporting each cycle once at its smallest id.
+        var state: [String: Int] = [:]  // 1 visiting, 2 done
+        var stack: [String] = []
+        var reported = Set<String>()
+        func visit(_ id: String) {
+            state[id] = 1
+            stack.append(id)
+            for next in byID[id]?.dependsOn ?? [] where byID[next] != nil {
+                if state[next] == 1, let start = stack.firstIndex(of: next) {
+                    let cycle = Array(stack[start...])
+                    let key = cycle.sorted().joined(separator: ",")
+                    if reported.insert(key).inserted, let first = cycle.min(), let item = byID[first] {
+                        let rotated = Array(cycle.drop { $0 != first }) + cycle.prefix { $0 != first }
+                        out.append(Diagnostic(path: item.path, line: item.document.lineNumber(of: "depends_on"),
+                                              message: "dependency cycle: \((rotated + [first]).joined(separator: " → "))"))
+                    }
+                } else if state[next] == nil {
+                    visit(next)
+                }
+            }
+            stack.removeLast()
+            state[id] = 2
+        }
+        for id in byID.keys.sorted() where state[id] == nil { visit(id) }
+        return out
+    }
+
+    static func wipLimits(_ board: BoardSnapshot) -> [Diagnostic] {
+        board.config.statuses.compactMap { status in
+            guard let limit = status.wip else { return nil }
+            let count = board.items.filter { $0.status == status.name }.count
+            guard count > limit else { return nil }
+            return Diagnostic(path: BoardConfig.fileName, message: "\(status.name) holds \(count) items, over its WIP limit of \(limit)")
+        }
+    }
+}

@@ -1,0 +1,293 @@
+import Foundation
+
+/// What `board add` is given.
+public struct NewItem: Sendable {
+    public var title: String
+    public var type: String = "story"
+    public var status: String?
+    public var points: Double?
+    public var tags: [String] = []
+    public var assignee: String?
+    public var objective: String?
+    public var iteration: String?
+    public var dependsOn: [String] = []
+    public var rank: RankPosition = .bottom
+
+    public init(title: String) { self.title = title }
+}
+
+/// Where `board rank` puts an item.
+public enum RankPosition: Equatable, Sendable {
+    case top, bottom
+    case before(String)
+    case after(String)
+    case value(Double)
+}
+
+/// Keys whose values are lists, numbers or plain text in item front matter.
+enum FieldKind {
+    static let lists: Set<String> = ["tags", "depends_on", "related", "audience"]
+    static let numbers: Set<String> = ["points", "rank", "value", "time_criticality", "risk_reduction"]
+    static let required: Set<String> = ["id", "title", "type", "status"]
+}
+
+/// The spacing `board` leaves between ranks, so an item can be put between two others
+/// by changing only its own file.
+let rankStep = 1000.0
+
+extension Workspace {
+    /// Items ordered as a backlog: by rank, unranked last, then by id.
+    public func ordered(_ records: [Record]) -> [Record] {
+        records.sorted { a, b in
+            switch (a.rank, b.rank) {
+            case let (x?, y?) where x != y: return x < y
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: return a.id < b.id
+            }
+        }
+    }
+
+    /// A new id that is not in `taken`: the board's prefix and five random base-32 characters.
+    /// Random ids do not collide when clones add items offline and merge (see docs/format.md).
+    public func newID(taken: Set<String>) -> String {
+        let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
+        let lowered = Set(taken.map { $0.lowercased() })
+        while true {
+            let suffix = String((0..<5).map { _ in alphabet.randomElement()! })
+            let id = "\(config.prefix)-\(suffix)"
+            if !lowered.contains(id.lowercased()) { return id }
+        }
+    }
+
+    /// Creates an item file and commits it.
+    public func addItem(_ new: NewItem, options: WriteOptions = WriteOptions()) throws -> Record {
+        let title = new.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !title.isEmpty else { throw BoardError.usage("the title is empty") }
+        let existing = load(.item).records
+        let status = new.status ?? config.firstStatus
+        try validate("type", .string(new.type))
+        try validate("status", .string(status))
+        if let points = new.points { try validate("points", .number(points)) }
+        let ids = Set(existing.map(\.id))
+        for dependency in new.dependsOn where !ids.contains(dependency) {
+            throw BoardError.usage("--depends-on \(dependency): no item with that id")
+        }
+        let id = newID(taken: ids.union(Self.idsOfFiles(in: absolute(RecordKind.item.folder))))
+        let rank = try rankValue(for: new.rank, movingID: id, among: ordered(existing))
+        let today = Workspace.today
+        let fields: [(String, YAMLValue)] = [
+            ("id", .string(id)), ("title", .string(title)), ("type", .string(new.type)),
+            ("status", .string(status)), ("points", new.points.map(YAMLValue.number) ?? .null),
+            ("rank", .number(rank)), ("assignee", new.assignee.map(YAMLValue.string) ?? .null),
+            ("tags", .list(new.tags)), ("iteration", new.iteration.map(YAMLValue.string) ?? .null),
+            ("objective", new.objective.map(YAMLValue.string) ?? .null), ("depends_on", .list(new.dependsOn)),
+            ("created", .date(today)), ("updated", .date(today)),
+        ]
+        var text = "---\n"
+        for (key, value) in fields { text += value == .null ? "\(key):\n" : "\(key): \(value.rendered)\n" }
+        text += "---\n\n## Description\n\n## Acceptance criteria\n\n"
+        let path = "\(RecordKind.item.folder)/\(id)-\(slugify(title)).md"
+        let record = try Record(path: path, data: Data(text.utf8))
+        try save([path: record.document.data], message: "board: add \(id) \(quoted(title))", options: options)
+        return record
+    }
+
+    /// Ids named by file names (`ID-slug.md`) in a folder, including files that fail to parse.
+    static func idsOfFiles(in folder: String) -> Set<String> {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return Set(names.compactMap { name in
+            let parts = name.split(separator: "-")
+            return parts.count >= 2 ? "\(parts[0])-\(parts[1])".replacingOccurrences(of: ".md", with: "") : nil
+        })
+    }
+
+    /// Moves an item to a workflow status, enforcing the status's WIP limit unless `force`.
+    public func moveItem(_ id: String, to status: String, force: Bool = false,
+                         options: WriteOptions = WriteOptions()) throws -> (record: Record, from: String) {
+        try validate("status", .string(status))
+        let loaded = load(.item)
+        let all = loaded.records
+        let found = try find(id, among: loaded)
+        let from = found.status
+        if from != status, let limit = config.status(named: status)?.wip, !force {
+            let count = all.filter { $0.status == status }.count
+            if count >= limit {
+                throw BoardError.usage("\(status) is at its WIP limit (\(count) of \(limit)); finish something first or pass --force")
+            }
+        }
+        let record = try update(found.path, message: "board: move \(found.id) \(from) → \(status)", options: options) {
+            $0.set("status", .string(status))
+        }
+        return (record, from)
+    }
+
+    /// Sets front-matter fields from `KEY=VALUE` assignments; an empty value removes the key.
+    public func setFields(_ id: String, _ assignments: [String], kind: RecordKind = .item,
+                          options: WriteOptions = WriteOptions()) throws -> Record {
+        var parsed: [(String, YAMLValue?)] = []
+        for assignment in assignments {
+            guard let eq = assignment.firstIndex(of: "=") else {
+                throw BoardError.usage("\(assignment): expected KEY=VALUE")
+            }
+            let key = String(assignment[..<eq]).trimmingCharacters(in: .whitespaces)
+            let raw = String(assignment[assignment.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+            guard !key.isEmpty, key.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-") }) else {
+                throw BoardError.usage("\(key): keys are letters, digits, - and _")
+            }
+            if key == "id" { throw BoardError.usage("the id cannot be changed (it names the item everywhere)") }
+            if raw.isEmpty {
+                if FieldKind.required.contains(key) { throw BoardError.usage("\(key) is required and cannot be removed") }
+                parsed.append((key, nil))
+                continue
+            }
+            let value = try Self.parseValue(key: key, raw: raw)
+            if kind == .item { try validate(key, value) }
+            parsed.append((key, value))
+        }
+        let found = try find(id, in: kind)
+        let summary = assignments.joined(separator: " ")
+        return try update(found.path, message: "board: set \(found.id) \(summary)", options: options) { record in
+            for (key, value) in parsed {
+                if let value { record.set(key, value) } else { record.remove(key) }
+            }
+        }
+    }
+
+    static func parseValue(key: String, raw: String) throws -> YAMLValue {
+        if FieldKind.lists.contains(key) {
+            var text = raw
+            if text.hasPrefix("[") && text.hasSuffix("]") { text = String(text.dropFirst().dropLast()) }
+            return .list(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
+        if FieldKind.numbers.contains(key) {
+            guard let n = Double(raw), n.isFinite else { throw BoardError.usage("\(key)=\(raw): expected a number") }
+            return .number(n)
+        }
+        if ["created", "updated", "due", "start", "end", "horizon"].contains(key) {
+            guard isDate(raw) else { throw BoardError.usage("\(key)=\(raw): expected a date YYYY-MM-DD") }
+            return .date(raw)
+        }
+        if ["title", "type", "status", "assignee", "iteration", "objective"].contains(key) {
+            return .string(raw)
+        }
+        if let n = Double(raw), n.isFinite, raw.first?.isNumber == true || raw.first == "-" { return .number(n) }
+        if raw == "true" || raw == "false" { return .bool(raw == "true") }
+        return .string(raw)
+    }
+
+    /// Checks a value against the board's rules for known keys.
+    public func validate(_ key: String, _ value: YAMLValue) throws {
+        switch (key, value) {
+        case ("status", .string(let s)) where config.status(named: s) == nil:
+            throw BoardError.usage("unknown status \(s); the workflow is \(config.statuses.map(\.name).joined(separator: ", "))")
+        case ("type", .string(let t)) where !itemTypes.contains(t):
+            throw BoardError.usage("unknown type \(t); use \(itemTypes.joined(separator: ", "))")
+        case ("points", .number(let p)):
+            if let scale = config.points, !scale.contains(p) {
+                throw BoardError.usage("\(YAMLValue.format(p)) points is not on the scale \(scale.map(YAMLValue.format).joined(separator: ", "))")
+            }
+            if p < 0 { throw BoardError.usage("points cannot be negative") }
+        case ("title", .string(let t)) where t.trimmingCharacters(in: .whitespaces).isEmpty:
+            throw BoardError.usage("the title is empty")
+        default: break
+        }
+    }
+
+    /// Reads a file fresh from disk, applies an edit, stamps `updated`, and saves it.
+    @discardableResult
+    public func update(_ path: String, message: String, options: WriteOptions,
+                       _ edit: (inout Record) throws -> Void) throws -> Record {
+        var record = try readForWrite(path)
+        let before = record.document.data
+        try edit(&record)
+        if record.document.data != before, record.has("updated") || path.hasPrefix(RecordKind.item.folder + "/") {
+            record.set("updated", .date(Workspace.today))
+        }
+        try save([path: record.document.data], message: message, options: options)
+        return record
+    }
+
+    /// Puts an item at a position in the backlog order by changing only its rank
+    /// (all ranks are renumbered only when no room is left between two neighbours).
+    public func rankItem(_ id: String, _ position: RankPosition, options: WriteOptions = WriteOptions()) throws -> Record {
+        let loaded = load(.item)
+        let item = try find(id, among: loaded)
+        let items = ordered(loaded.records)
+        let others = items.filter { $0.id != item.id }
+        do {
+            let rank = try rankValue(for: position, movingID: item.id, among: others)
+            return try update(item.path, message: "board: rank \(item.id) \(describe(position))", options: options) {
+                $0.set("rank", .number(rank))
+            }
+        } catch is NoRoom {}
+        // No room: renumber everything with the item in its new place.
+        var order = others
+        let index: Int
+        switch position {
+        case .top: index = 0
+        case .bottom, .value: index = order.count
+        case .before(let other): index = order.firstIndex { $0.id.caseInsensitiveCompare(other) == .orderedSame } ?? 0
+        case .after(let other): index = (order.firstIndex { $0.id.caseInsensitiveCompare(other) == .orderedSame } ?? order.count - 1) + 1
+        }
+        order.insert(item, at: index)
+        var changes: [String: Data?] = [:]
+        var moved = item
+        for (n, record) in order.enumerated() {
+            var copy = try readForWrite(record.path)
+            copy.set("rank", .number(Double(n + 1) * rankStep))
+            if record.id == item.id { copy.set("updated", .date(Workspace.today)); moved = copy }
+            changes[record.path] = copy.document.data
+        }
+        try save(changes, message: "board: rank \(item.id) \(describe(position)) (renumbered \(order.count) items)", options: options)
+        return moved
+    }
+
+    private func describe(_ position: RankPosition) -> String {
+        switch position {
+        case .top: return "to top"
+        case .bottom: return "to bottom"
+        case .before(let id): return "before \(id)"
+        case .after(let id): return "after \(id)"
+        case .value(let v): return "to \(YAMLValue.format(v))"
+        }
+    }
+
+    /// The rank for a position among `others` (in backlog order); throws when two neighbours are too close.
+    func rankValue(for position: RankPosition, movingID: String, among others: [Record]) throws -> Double {
+        let ranks = others.compactMap(\.rank)
+        func between(_ a: Double?, _ b: Double?) throws -> Double {
+            switch (a, b) {
+            case (nil, nil): return rankStep
+            case (let a?, nil): return (a / rankStep).rounded(.down) * rankStep + rankStep
+            case (nil, let b?): return (b / rankStep).rounded(.up) * rankStep - rankStep
+            case (let a?, let b?):
+                let mid = (a + b) / 2
+                guard mid > a, mid < b, b - a > 1e-6 else { throw NoRoom() }
+                return mid
+            }
+        }
+        func neighbours(of id: String) throws -> Int {
+            guard let i = others.firstIndex(where: { $0.id.caseInsensitiveCompare(id) == .orderedSame }) else {
+                throw BoardError.usage("no item with id \(id)")
+            }
+            if others[i].rank == nil { throw BoardError.usage("\(others[i].id) has no rank; rank it first") }
+            return i
+        }
+        switch position {
+        case .value(let v): return v
+        case .top: return try between(nil, ranks.min())
+        case .bottom: return try between(ranks.max(), nil)
+        case .before(let id):
+            let i = try neighbours(of: id)
+            return try between(i > 0 ? others[i - 1].rank : nil, others[i].rank)
+        case .after(let id):
+            let i = try neighbours(of: id)
+            return try between(others[i].rank, i + 1 < others.count ? others[i + 1].rank : nil)
+        }
+    }
+}
+
+private struct NoRoom: Error {}
+
+func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\\\"") + "\"" }

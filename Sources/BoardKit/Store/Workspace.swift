@@ -1,0 +1,271 @@
+import Foundation
+
+/// Records read from one board folder, with the files that could not be read.
+public struct LoadResult: Sendable {
+    public var records: [Record]
+    public var diagnostics: [Diagnostic]
+}
+
+/// How a command's changes reach the repository.
+public struct WriteOptions: Sendable {
+    /// Commit the changed paths (and only those) through libgit2.
+    public var commit: Bool
+    /// Allow writing while HEAD is detached.
+    public var detachOK: Bool
+
+    public init(commit: Bool = true, detachOK: Bool = false) {
+        self.commit = commit
+        self.detachOK = detachOK
+    }
+}
+
+/// An opened board: the folder holding `board.yml`, its configuration, and the
+/// Git repository around it. All reads and writes of board files go through here.
+public final class Workspace {
+    /// Absolute path of the board folder, without a trailing slash.
+    public let root: String
+    public let config: BoardConfig
+    /// The repository holding the board, if any.
+    public let repository: Repository?
+    /// The board folder relative to the repository's work tree: "" or "sub/dir/".
+    public let repoPrefix: String
+
+    public init(root: String, config: BoardConfig, repository: Repository?) {
+        self.root = root
+        self.config = config
+        self.repository = repository
+        if let workdir = repository?.workdir.map({ URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }),
+           root.hasPrefix(workdir), root != workdir {
+            repoPrefix = String(root.dropFirst(workdir.count).drop(while: { $0 == "/" })) + "/"
+        } else {
+            repoPrefix = ""
+        }
+    }
+
+    /// Finds the board folder at or above `directory` and reads its `board.yml`.
+    public static func open(directory: String) throws -> Workspace {
+        var url = URL(fileURLWithPath: directory).standardizedFileURL.resolvingSymlinksInPath()
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue else {
+            throw BoardError.usage("\(directory): no such directory")
+        }
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent(BoardConfig.fileName).path) {
+            let parent = url.deletingLastPathComponent()
+            if parent.path == url.path {
+                throw BoardError.usage("not a board: no \(BoardConfig.fileName) in \(directory) or any parent folder (run `board init`)")
+            }
+            url = parent
+        }
+        let configPath = url.appendingPathComponent(BoardConfig.fileName).path
+        let data = try readFile(configPath, display: BoardConfig.fileName)
+        let config = try BoardConfig(data: data)
+        let repository = try? Repository.discover(from: url.path)
+        return Workspace(root: url.path, config: config, repository: repository)
+    }
+
+    /// Today's date as `YYYY-MM-DD`; `BOARD_TODAY` overrides it (for tests and reproducible runs).
+    public static var today: String {
+        if let fixed = ProcessInfo.processInfo.environment["BOARD_TODAY"], !fixed.isEmpty { return fixed }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: Date())
+    }
+
+    public func absolute(_ path: String) -> String { root + "/" + path }
+
+    // MARK: Reading
+
+    /// Reads every `*.md` file of a board folder. Files that cannot be read or parsed are
+    /// reported and skipped; symbolic links and folders are never followed.
+    public func load(_ kind: RecordKind) -> LoadResult {
+        let folder = absolute(kind.folder)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            return LoadResult(records: [], diagnostics: [])
+        }
+        let paths = names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted().map { kind.folder + "/" + $0 }
+        var results = [Result<Record, BoardError>?](repeating: nil, count: paths.count)
+        let root = self.root
+        results.withUnsafeMutableBufferPointer { buffer in
+            // Each iteration writes only its own slot.
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+                let path = paths[index]
+                do {
+                    let data = try Self.readFile(root + "/" + path, display: path)
+                    if let line = conflictMarkerLine(in: data) {
+                        throw BoardError.invalidFile(Diagnostic(path: path, line: line, message: "unresolved merge conflict marker"))
+                    }
+                    out[index] = .success(try Record(path: path, data: data))
+                } catch let error as BoardError {
+                    out[index] = .failure(error)
+                } catch {
+                    out[index] = .failure(.invalidFile(Diagnostic(path: path, message: "\(error)")))
+                }
+            }
+        }
+        var loaded = LoadResult(records: [], diagnostics: [])
+        for result in results {
+            switch result {
+            case .success(let record): loaded.records.append(record)
+            case .failure(.invalidFile(let diagnostic)): loaded.diagnostics.append(diagnostic)
+            case .failure(let error): loaded.diagnostics.append(Diagnostic(path: kind.folder, message: "\(error)"))
+            case nil: break
+            }
+        }
+        return loaded
+    }
+
+    /// Reads a regular file, refusing symbolic links, folders and files over 64 MiB.
+    static func readFile(_ absolutePath: String, display: String) throws -> Data {
+        var info = stat()
+        guard lstat(absolutePath, &info) == 0 else {
+            throw BoardError.invalidFile(Diagnostic(path: display, message: "cannot read: \(String(cString: strerror(errno)))"))
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFLNK: throw BoardError.invalidFile(Diagnostic(path: display, message: "symbolic link: not followed"))
+        case S_IFDIR: throw BoardError.invalidFile(Diagnostic(path: display, message: "is a directory, not a file"))
+        default: throw BoardError.invalidFile(Diagnostic(path: display, message: "not a regular file"))
+        }
+        if info.st_size > 64 << 20 {
+            throw BoardError.invalidFile(Diagnostic(path: display, message: "file is larger than 64 MiB"))
+        }
+        guard let handle = FileHandle(forReadingAtPath: absolutePath) else {
+            throw BoardError.invalidFile(Diagnostic(path: display, message: "cannot open for reading"))
+        }
+        defer { try? handle.close() }
+        return (try? handle.readToEnd()) ?? Data()
+    }
+
+    /// Finds a record by id (case-insensitive), reading only valid files.
+    public func find(_ id: String, in kind: RecordKind = .item) throws -> Record {
+        try find(id, among: load(kind), kind: kind)
+    }
+
+    /// Finds a record by id among already loaded ones; a file named for the id that failed to
+    /// load is reported with its own diagnostic.
+    public func find(_ id: String, among loaded: LoadResult, kind: RecordKind = .item) throws -> Record {
+        if let record = loaded.records.first(where: { $0.id.caseInsensitiveCompare(id) == .orderedSame }) {
+            return record
+        }
+        // A file named for the id that cannot be read: say why, rather than "no such item".
+        if let broken = loaded.diagnostics.first(where: {
+            ($0.path as NSString).lastPathComponent.lowercased().hasPrefix(id.lowercased() + "-")
+        }) {
+            throw BoardError.invalidFile(broken)
+        }
+        let noun = kind == .item ? "item" : String(kind.folder.dropLast())
+        throw BoardError.usage("no \(noun) with id \(id)")
+    }
+
+    /// Reads a record again from disk for editing, refusing files with unresolved conflict markers.
+    public func readForWrite(_ path: String) throws -> Record {
+        let data = try Self.readFile(absolute(path), display: path)
+        if let line = conflictMarkerLine(in: data) {
+            throw BoardError.invalidFile(Diagnostic(path: path, line: line,
+                                                    message: "unresolved merge conflict markers; resolve them first"))
+        }
+        return try Record(path: path, data: data)
+    }
+
+    // MARK: Writing
+
+    /// Writes (or, for nil, deletes) the given board-relative paths atomically and,
+    /// unless `options.commit` is false, commits exactly those paths.
+    @discardableResult
+    public func save(_ changes: [String: Data?], message: String, options: WriteOptions = WriteOptions()) throws -> OID? {
+        guard let repository else {
+            if options.commit { throw BoardError.usage("the board is not in a Git repository; use --no-commit or run `board init`") }
+            try writeFiles(changes)
+            return nil
+        }
+        let lock = try WriteLock(gitDir: repository.gitDir)
+        defer { lock.release() }
+        if let operation = repository.operationInProgress {
+            throw BoardError.usage("\(operation) is in progress; finish or abort it before changing the board")
+        }
+        let head = try repository.head()
+        if case .detached = head, !options.detachOK {
+            throw BoardError.usage("HEAD is detached; check out a branch first (or pass --detach-ok)")
+        }
+        let author = options.commit ? try repository.signature() : nil
+        try writeFiles(changes)
+        guard let author else { return nil }
+        let committer = (try? repository.signature(role: "COMMITTER")) ?? author
+        let repoChanges = Dictionary(uniqueKeysWithValues: changes.map { (repoPrefix + $0.key, $0.value) })
+        var attempts = 0
+        while true {
+            do {
+                return try repository.commit(changes: repoChanges, message: message, author: author, committer: committer)
+            } catch let error as GitError where (error.isModified || error.isLocked) && attempts < 20 {
+                attempts += 1
+                usleep(UInt32.random(in: 5_000...50_000))
+            }
+        }
+    }
+
+    private func writeFiles(_ changes: [String: Data?]) throws {
+        for (path, data) in changes.sorted(by: { $0.key < $1.key }) {
+            if let data {
+                try atomicWrite(data, to: absolute(path))
+            } else if unlink(absolute(path)) != 0 && errno != ENOENT {
+                throw BoardError.usage("cannot delete \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+}
+
+/// Writes to a temporary file beside the target, flushes it, then renames it over the target,
+/// so a reader or a crash never sees a half-written file.
+public func atomicWrite(_ data: Data, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    let directory = url.deletingLastPathComponent().path
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let temp = directory + "/.\(url.lastPathComponent).board-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+    var mode: mode_t = 0o644
+    var existing = stat()
+    if lstat(path, &existing) == 0 {
+        if existing.st_mode & S_IFMT == S_IFLNK { throw BoardError.usage("\(path) is a symbolic link; not writing through it") }
+        mode = existing.st_mode & 0o777
+    }
+    let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+    guard fd >= 0 else { throw BoardError.usage("cannot write \(path): \(String(cString: strerror(errno)))") }
+    var ok = data.withUnsafeBytes { buffer -> Bool in
+        var offset = 0
+        while offset < buffer.count {
+            let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if n < 0 { if errno == EINTR { continue }; return false }
+            offset += n
+        }
+        return true
+    }
+    ok = ok && fsync(fd) == 0
+    close(fd)
+    guard ok, rename(temp, path) == 0 else {
+        let reason = String(cString: strerror(errno))
+        unlink(temp)
+        throw BoardError.usage("cannot write \(path): \(reason)")
+    }
+}
+
+/// The 1-based line of the first merge conflict marker (`<<<<<<< `, `>>>>>>> `), if any.
+public func conflictMarkerLine(in data: Data) -> Int? {
+    var line = 1
+    var atLineStart = true
+    let bytes = [UInt8](data)
+    var i = 0
+    while i < bytes.count {
+        if atLineStart, i + 8 <= bytes.count {
+            let head = bytes[i..<(i + 7)]
+            if (head.allSatisfy { $0 == 0x3C } || head.allSatisfy { $0 == 0x3E }),
+               bytes[i + 7] == 0x20 || bytes[i + 7] == 0x0A || bytes[i + 7] == 0x0D {
+                return line
+            }
+        }
+        atLineStart = bytes[i] == 0x0A
+        if atLineStart { line += 1 }
+        i += 1
+    }
+    return nil
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// `.git/board.lock`: serialises processes that write the board.
+///
+/// The lock is an `flock` on the file, which the kernel drops when the owner
+/// exits however it exits, so a lock file left by a killed process is stale by
+/// construction and simply taken. The file holds the owner's pid for people
+/// reading it and is removed on release.
+final class WriteLock {
+    let path: String
+    private var fd: Int32 = -1
+
+    init(gitDir: String, timeout: TimeInterval = 60) throws {
+        path = gitDir + "board.lock"
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let candidate = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard candidate >= 0 else {
+                throw BoardError.usage("cannot create \(path): \(String(cString: strerror(errno)))")
+            }
+            if flock(candidate, LOCK_EX | LOCK_NB) == 0 {
+                // The holder before us may have unlinked the file after we opened it:
+                // the lock counts only if our descriptor is still the file at `path`.
+                var mine = stat(), current = stat()
+                if fstat(candidate, &mine) == 0, stat(path, &current) == 0,
+                   mine.st_ino == current.st_ino, mine.st_dev == current.st_dev {
+                    fd = candidate
+                    ftruncate(fd, 0)
+                    let text = "\(getpid())\n"
+                    _ = text.withCString { write(fd, $0, strlen($0)) }
+                    return
+                }
+            }
+            close(candidate)
+            if Date() > deadline {
+                throw BoardError.usage("another board process has held \(path) for \(Int(timeout)) s; try again")
+            }
+            usleep(UInt32.random(in: 1_000...10_000))
+        }
+    }
+
+    func release() {
+        guard fd >= 0 else { return }
+        unlink(path)
+        close(fd)
+        fd = -1
+    }
+
+    deinit { release() }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+
+@testable import BoardKit
+
+/// A hand-written item file: unknown keys, comments, odd key order, block lists, a long body.
+let handWritten = """
+---
+# written by hand
+title: Export invoices   # keep this comment
+x-custom: {nested: [1, 2], note: "a # not a comment"}
+status: backlog
+id: B-7k3qz
+points: 3   # estimate from refinement
+tags:
+  - billing
+  - "q3 goals"
+type: story
+
+# a comment between keys
+rank: 1500
+unknown_list: [a, b]
+---
+Some *body* text.
+
+- [ ] first criterion
+- [x] second criterion
+\(String(repeating: "Long line of body text that must survive. ", count: 200))
+
+"""
+
+@Suite struct FrontMatterTests {
+    func document(_ text: String) throws -> FrontMatterDocument {
+        try FrontMatterDocument(data: Data(text.utf8), path: "backlog/x.md")
+    }
+
+    /// Lines of `after` that differ from `before`, as (before, after) pairs by position.
+    func changedLines(_ before: String, _ after: String) -> [(String, String)] {
+        let a = before.components(separatedBy: "\n"), b = after.components(separatedBy: "\n")
+        #expect(a.count == b.count)
+        return zip(a, b).filter { $0 != $1 }
+    }
+
+    @Test func readsTypedValues() throws {
+        let record = Record(path: "backlog/x.md", document: try document(handWritten))
+        #expect(record.id == "B-7k3qz")
+        #expect(record.title == "Export invoices")
+        #expect(record.points == 3)
+        #expect(record.rank == 1500)
+        #expect(record.tags == ["billing", "q3 goals"])
+        #expect(record.checklist.map(\.done) == [false, true])
+        #expect(record.document.lineNumber(of: "status") == 5)
+    }
+
+    @Test func settingOneFieldChangesOnlyItsLine() throws {
+        var doc = try document(handWritten)
+        doc.set("status", .string("in-progress"))
+        let after = String(decoding: doc.data, as: UTF8.self)
+        let changed = changedLines(handWritten, after)
+        #expect(changed.count == 1)
+        #expect(changed.first?.1 == "status: in-progress")
+    }
+
+    @Test func trailingCommentSurvivesAnEdit() throws {
+        var doc = try document(handWritten)
+        doc.set("points", .number(5))
+        let changed = changedLines(handWritten, String(decoding: doc.data, as: UTF8.self))
+        #expect(changed.map(\.1) == ["points: 5 # estimate from refinement"])
+    }
+
+    @Test func blockListIsReplacedWholeAndCommentsAfterItStay() throws {
+        var doc = try document(handWritten)
+        doc.set("tags", .list(["billing"]))
+        let after = String(decoding: doc.data, as: UTF8.self)
+        #expect(after.contains("tags: [billing]\ntype: story\n\n# a comment between keys\nrank: 1500"))
+        #expect(!after.contains("q3 goals"))
+        let reparsed = try document(after)
+        #expect(Record(path: "x", document: reparsed).tags == ["billing"])
+    }
+
+    @Test func newKeyIsAppendedAfterTheLastKey() throws {
+        var doc = try document(handWritten)
+        doc.set("assignee", .string("alice"))
+        let after = String(decoding: doc.data, as: UTF8.self)
+        #expect(after == handWritten.replacingOccurrences(of: "unknown_list: [a, b]\n", with: "unknown_list: [a, b]\nassignee: alice\n"))
+    }
+
+    @Test func removingAKeyLeavesTheRest() throws {
+        var doc = try document(handWritten)
+        doc.remove("rank")
+        let after = String(decoding: doc.data, as: UTF8.self)
+        #expect(after == handWritten.replacingOccurrences(of: "rank: 1500\n", with: ""))
+    }
+
+    @Test func crlfAndBOMSurvive() throws {
+        let text = "\u{FEFF}---\r\nid: B-1\r\ntitle: T\r\nstatus: backlog\r\n---\r\nbody\r\n"
+        var doc = try document(text)
+        doc.set("status", .string("done"))
+        #expect(String(decoding: doc.data, as: UTF8.self) == text.replacingOccurrences(of: "status: backlog", with: "status: done"))
+        doc.set("points", .number(2))
+        #expect(String(decoding: doc.data, as: UTF8.self).contains("status: done\r\npoints: 2\r\n---\r\n"))
+    }
+
+    @Test(arguments: [
+        ("plain text", "plain text"),
+        ("Fix: login", "\"Fix: login\""),
+        ("123", "\"123\""),
+        ("true", "\"true\""),
+        ("null", "\"null\""),
+        ("- dash", "\"- dash\""),
+        ("has \"quotes\"", "has \"quotes\""),
+        ("tab\there", "\"tab\\there\""),
+        ("#hash", "\"#hash\""),
+        ("", "\"\""),
+    ])
+    func stringsAreQuotedOnlyWhenNeeded(input: String, rendered: String) throws {
+        #expect(YAMLValue.string(input).rendered == rendered)
+        var doc = try document("---\nid: B-1\n---\n")
+        doc.set("title", .string(input))
+        #expect(Record(path: "x", document: try document(String(decoding: doc.data, as: UTF8.self))).title == input)
+    }
+
+    @Test(arguments: [
+        ("", 1, "empty file"),
+        ("no front matter\n", 1, "missing front matter"),
+        ("---\nid: B-1\n", 1, "unterminated front matter"),
+        ("---\nid: B-1\ntitle: [unclosed\n---\n", 4, "invalid YAML"),
+        ("---\nid: B-1\nid: B-2\n---\n", 2, "duplicate key"),
+        ("---\n- a\n- b\n---\n", 2, "must be a mapping"),
+        ("---\na: &x [1]\nb: *x\n---\n", 2, "anchors and aliases"),
+    ])
+    func badFrontMatterNamesTheLine(text: String, line: Int, message: String) {
+        #expect {
+            _ = try document(text)
+        } throws: { error in
+            guard case BoardError.invalidFile(let d) = error else { return false }
+            return d.path == "backlog/x.md" && d.line == line && d.message.contains(message)
+        }
+    }
+
+    @Test func slugsAreSafe() {
+        #expect(slugify("Export invoices (PDF)!") == "export-invoices-pdf")
+        #expect(slugify("../../etc/passwd") == "etc-passwd")
+        #expect(slugify("Café crème") == "cafe-creme")
+        #expect(slugify("\u{0007}\u{0000}") == "item")
+        #expect(!slugify(String(repeating: "a b ", count: 100)).contains("/"))
+        #expect(slugify(String(repeating: "word ", count: 100)).count <= 48)
+        #expect(isValidID("B-7k3qz"))
+        #expect(!isValidID("../B-1"))
+        #expect(!isValidID("B/1"))
+        #expect(!isValidID("B-1\n"))
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# make demo: a sample board in a temporary folder, a few items, a plan of work.
+set -euo pipefail
+board="$1"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+# The demo commits as a fixed author, so it works on a machine with no git identity.
+export GIT_AUTHOR_NAME="Board Demo" GIT_AUTHOR_EMAIL="demo@example.com"
+export GIT_COMMITTER_NAME="Board Demo" GIT_COMMITTER_EMAIL="demo@example.com"
+run() { echo; echo "\$ board $*"; "$board" -C "$dir/sample" "$@"; }
+
+"$board" init "$dir/sample" --name "Sample board"
+a=$("$board" -C "$dir/sample" add "Export invoices as PDF" --points 5 --tag billing --assignee alice)
+b=$("$board" -C "$dir/sample" add "Fix rounding in VAT totals" --type bug --points 3 --tag billing)
+c=$("$board" -C "$dir/sample" add "Evaluate PDF libraries" --type spike --points 2 --rank top)
+d=$("$board" -C "$dir/sample" add "Email invoices to customers" --points 8 --depends-on "$a")
+run move "$a" in-progress
+run set "$b" assignee=bob
+run rank "$d" --before "$b"
+run list
+run show "$a"
+run check
+echo; echo "\$ git log --oneline"; git -C "$dir/sample" log --oneline
