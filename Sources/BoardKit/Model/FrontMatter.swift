@@ -178,18 +178,17 @@ public struct FrontMatterDocument: @unchecked Sendable {
     /// Sets a top-level key to a value, replacing only that key's lines
     /// (keeping a trailing comment on a one-line value), or appending the key.
     public mutating func set(_ key: String, _ value: YAMLValue) {
-        let rendered = value.rendered
         let eol = crlf ? "\r" : ""
+        var newLines = value.lines(key: key).map { $0 + eol }
         if let index = fields.firstIndex(where: { $0.key == key }) {
             let range = span(ofFieldAt: index)
-            var newLine = rendered.isEmpty ? "\(key):" : "\(key): \(rendered)"
-            if range.count == 1, let comment = Self.trailingComment(lines[range.lowerBound]) {
-                newLine += " " + comment
+            if range.count == 1, newLines.count == 1, let comment = Self.trailingComment(lines[range.lowerBound]) {
+                newLines[0] = String(newLines[0].dropLast(eol.count)) + " " + comment + eol
             }
-            lines.replaceSubrange(range, with: [newLine + eol])
+            lines.replaceSubrange(range, with: newLines)
         } else {
             let insertAt = fields.isEmpty ? lines.count : span(ofFieldAt: fields.count - 1).upperBound
-            lines.insert((rendered.isEmpty ? "\(key):" : "\(key): \(rendered)") + eol, at: insertAt)
+            lines.insert(contentsOf: newLines, at: insertAt)
         }
         reindex()
     }
@@ -245,10 +244,29 @@ public enum YAMLValue: Equatable, Sendable {
     /// A calendar date `YYYY-MM-DD`, written plain.
     case date(String)
     case null
+    /// A mapping in key order; written as a block under its key (flow style `{k: v}` inside a sequence).
+    indirect case map([YAMLPair])
+    /// A sequence of any values; written as a block list.
+    indirect case seq([YAMLValue])
 
-    /// The value as a one-line YAML flow scalar or sequence.
+    /// The lines of `key: value`, a block for non-empty maps and sequences.
+    public func lines(key: String) -> [String] {
+        switch self {
+        case .map(let pairs) where !pairs.isEmpty:
+            return ["\(key):"] + pairs.flatMap { $0.value.lines(key: $0.key).map { "  " + $0 } }
+        case .seq(let items) where !items.isEmpty:
+            return ["\(key):"] + items.map { "  - " + $0.rendered }
+        default:
+            let text = rendered
+            return [text.isEmpty ? "\(key):" : "\(key): \(text)"]
+        }
+    }
+
+    /// The value as one line: a scalar, or a flow sequence or mapping.
     public var rendered: String {
         switch self {
+        case .map(let pairs): return "{" + pairs.map { "\(Self.scalar($0.key)): \($0.value.rendered)" }.joined(separator: ", ") + "}"
+        case .seq(let items): return "[" + items.map(\.rendered).joined(separator: ", ") + "]"
         case .string(let s): return Self.scalar(s)
         case .number(let n): return Self.format(n)
         case .bool(let b): return b ? "true" : "false"
@@ -299,6 +317,17 @@ public enum YAMLValue: Equatable, Sendable {
         guard let node = try? Yams.compose(yaml: "k: " + s), case .mapping(let m) = node,
               let v = m["k"], case .scalar(let scalar) = v, scalar.string == s else { return false }
         return v.resolvedTag == .str
+    }
+}
+
+/// One key and value of a `YAMLValue.map`.
+public struct YAMLPair: Equatable, Sendable {
+    public var key: String
+    public var value: YAMLValue
+
+    public init(_ key: String, _ value: YAMLValue) {
+        self.key = key
+        self.value = value
     }
 }
 

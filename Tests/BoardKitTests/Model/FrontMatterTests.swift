@@ -138,6 +138,43 @@ Some *body* text.
         }
     }
 
+    @Test func nestedValuesAreWrittenAsBlocksAndReadBack() throws {
+        var doc = try document("---\nid: I-1\nstate: active\n---\nbody\n")
+        let commitment = YAMLValue.map([
+            YAMLPair("date", .date("2026-03-02")),
+            YAMLPair("points", .number(8)),
+            YAMLPair("items", .seq([.map([YAMLPair("id", .string("B-1")), YAMLPair("points", .number(5))]),
+                                    .map([YAMLPair("id", .string("B-2")), YAMLPair("points", .number(3))])])),
+        ])
+        doc.set("commitment", commitment)
+        doc.set("state", .string("closed"))
+        let text = String(decoding: doc.data, as: UTF8.self)
+        #expect(text == """
+            ---
+            id: I-1
+            state: closed
+            commitment:
+              date: 2026-03-02
+              points: 8
+              items:
+                - {id: B-1, points: 5}
+                - {id: B-2, points: 3}
+            ---
+            body
+
+            """)
+        let reread = try document(text)
+        guard case .mapping(let m)? = reread.value("commitment"), case .sequence(let items)? = m["items"] else {
+            Issue.record("commitment did not read back as a mapping with a sequence")
+            return
+        }
+        #expect(items.count == 2)
+        #expect(items[1]["points"]?.int == 3)
+        // Replacing the block replaces all of its lines.
+        doc.set("commitment", .null)
+        #expect(String(decoding: doc.data, as: UTF8.self) == "---\nid: I-1\nstate: closed\ncommitment:\n---\nbody\n")
+    }
+
     @Test func slugsAreSafe() {
         #expect(slugify("Export invoices (PDF)!") == "export-invoices-pdf")
         #expect(slugify("../../etc/passwd") == "etc-passwd")
