@@ -32,7 +32,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BoardKitTests",
-            dependencies: ["BoardKit", "board"],
+            dependencies: ["BoardKit", "board", "Yams"],
             exclude: ["Fixtures"]
         ),
     ]

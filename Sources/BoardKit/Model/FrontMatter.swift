@@ -78,15 +78,20 @@ public struct FrontMatterDocument: @unchecked Sendable {
 
     private var yamlText: String { lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n" }
 
-    private func parseFields(path: String) throws -> [(key: String, value: Node, line: Int)] {
+    /// Top-level fields: the fast flat reader when the text is simple, else Yams.
+    func parseFields(path: String, fast: Bool = true) throws -> [(key: String, value: Node, line: Int)] {
+        if fast, let flat = FlatFrontMatter.parse(lines) { return flat }
         let text = yamlText
-        if text.contains("&") || text.contains("*"), Self.hasAnchors(text) {
+        if text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "*") }), Self.hasAnchors(text) {
             throw BoardError.invalidFile(Diagnostic(path: path, line: firstLine,
                                                     message: "YAML anchors and aliases are not allowed in front matter"))
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            // No implicit-tag regexes at parse time: plain scalars are typed on demand by
+            // `Node.resolvedTag`, which is much faster than Yams' regular expressions.
+            // The encoding is given: Yams' default reads the process environment on every parse.
+            root = try Yams.compose(yaml: text, Resolver.basic, Constructor.default, .utf8)
         } catch let error as YamlError {
             throw BoardError.invalidFile(Self.diagnostic(for: error, path: path, offset: firstLine - 1))
         } catch {
@@ -152,7 +157,8 @@ public struct FrontMatterDocument: @unchecked Sendable {
     // MARK: Reading
 
     public func value(_ key: String) -> Node? {
-        fields.first { $0.key == key }?.value
+        for field in fields where field.key == key { return field.value }
+        return nil
     }
 
     /// The 1-based file line of a key, for diagnostics.
@@ -314,7 +320,7 @@ public enum YAMLValue: Equatable, Sendable {
         }
         if s.contains(",") || s.contains("[") || s.contains("]") || s.contains("{") || s.contains("}") { return false }
         // Would Yams read it as something other than a string (number, bool, null, date)?
-        guard let node = try? Yams.compose(yaml: "k: " + s), case .mapping(let m) = node,
+        guard let node = try? Yams.compose(yaml: "k: " + s, Resolver.basic), case .mapping(let m) = node,
               let v = m["k"], case .scalar(let scalar) = v, scalar.string == s else { return false }
         return v.resolvedTag == .str
     }
@@ -340,17 +346,54 @@ public func isDate(_ s: String) -> Bool {
 }
 
 extension Node {
-    /// The node's resolved tag: `.str` for quoted scalars, `.int`, `.float`, `.bool`, `.null`, `.timestamp`...
-    public var resolvedTag: Tag.Name { Tag.Name(rawValue: tag.description) }
+    /// The node's type as YAML 1.1 (Yams' default resolver) reads it: `.str` for quoted or
+    /// explicitly tagged strings; for plain scalars `.null`, `.bool`, `.int`, `.float`,
+    /// `.timestamp` or `.str`, decided by plain string tests rather than regular expressions.
+    public var resolvedTag: Tag.Name {
+        guard case .scalar(let scalar) = self else { return Tag.Name(rawValue: tag.description) }
+        let explicit = scalar.tag.description
+        if !explicit.isEmpty && explicit != "!" && explicit != Tag.Name.str.rawValue { return Tag.Name(rawValue: explicit) }
+        if scalar.style != .plain || explicit == Tag.Name.str.rawValue { return .str }
+        return Self.classify(plain: scalar.string)
+    }
+
+    static func classify(plain s: String) -> Tag.Name {
+        switch s {
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO",
+             "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N":
+            return .bool
+        case ".inf", ".Inf", ".INF", "+.inf", "-.inf", "+.Inf", "-.Inf", ".nan", ".NaN", ".NAN": return .float
+        default: break
+        }
+        guard let first = s.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
+                || first == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return .str }
+        if Int(s) != nil { return .int }
+        if isDate(s) { return .timestamp }
+        let allowed = Set("0123456789+-.eE_".utf8)
+        if s.utf8.allSatisfy(allowed.contains), Double(s.replacingOccurrences(of: "_", with: "")) != nil { return .float }
+        return .str
+    }
+
+    /// A plain scalar's number, or nil.
+    public var number: Double? {
+        guard case .scalar(let scalar) = self else { return nil }
+        switch resolvedTag {
+        case .int, .float:
+            let text = scalar.string
+            return Double(text) ?? Double(text.replacingOccurrences(of: "_", with: ""))
+        default: return nil
+        }
+    }
 
     /// The node as a plain Swift value for JSON: String, Int, Double, Bool, NSNull, arrays and dictionaries.
     public var plainValue: Any {
         switch self {
         case .scalar(let scalar):
             switch resolvedTag {
-            case .int: return int ?? scalar.string
-            case .float: return float ?? scalar.string
-            case .bool: return bool ?? scalar.string
+            case .int: return Int(scalar.string) ?? scalar.string
+            case .float: return number ?? scalar.string
+            case .bool: return ["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"].contains(scalar.string)
             case .null: return NSNull()
             default: return scalar.string
             }

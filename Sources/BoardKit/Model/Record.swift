@@ -48,19 +48,14 @@ public struct Record: Sendable {
 
     /// A numeric value; nil when absent or not a number.
     public func number(_ key: String) -> Double? {
-        guard let node = document.value(key), case .scalar = node else { return nil }
-        switch node.resolvedTag {
-        case .int: return node.int.map(Double.init)
-        case .float: return node.float
-        default: return nil
-        }
+        document.value(key)?.number
     }
 
     /// A list of scalars; a single scalar counts as a one-element list.
     public func strings(_ key: String) -> [String] {
         guard let node = document.value(key) else { return [] }
         switch node {
-        case .sequence(let seq): return seq.compactMap { $0.string }
+        case .sequence(let seq): return seq.compactMap { $0.scalar?.string }
         case .scalar(let s): return node.resolvedTag == .null || s.string.isEmpty ? [] : [s.string]
         default: return []
         }

@@ -28,6 +28,7 @@ public struct Table {
 
     /// Display width of a cell without ANSI colour codes.
     static func width(_ s: String) -> Int {
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return s.utf8.count }
         var count = 0
         var inEscape = false
         for scalar in s.unicodeScalars {

@@ -38,14 +38,16 @@ let rankStep = 1000.0
 extension Workspace {
     /// Items ordered as a backlog: by rank, unranked last, then by id.
     public func ordered(_ records: [Record]) -> [Record] {
-        records.sorted { a, b in
+        // Read each rank and id once, not at every comparison.
+        let keyed = records.map { (record: $0, rank: $0.rank, id: $0.id) }
+        return keyed.sorted { a, b in
             switch (a.rank, b.rank) {
             case let (x?, y?) where x != y: return x < y
             case (.some, nil): return true
             case (nil, .some): return false
             default: return a.id < b.id
             }
-        }
+        }.map(\.record)
     }
 
     /// A new id that is not in `taken`: the board's prefix and five random base-32 characters.

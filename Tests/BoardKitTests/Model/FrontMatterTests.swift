@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import BoardKit
+import Yams
 
 /// A hand-written item file: unknown keys, comments, odd key order, block lists, a long body.
 let handWritten = """
@@ -173,6 +174,44 @@ Some *body* text.
         // Replacing the block replaces all of its lines.
         doc.set("commitment", .null)
         #expect(String(decoding: doc.data, as: UTF8.self) == "---\nid: I-1\nstate: closed\ncommitment:\n---\nbody\n")
+    }
+
+    /// The fast flat reader and Yams must read every document the same way (or the fast one declines).
+    @Test(arguments: [
+        handWritten,
+        "---\nid: B-1\ntitle: Fix: login\n---\n",
+        "---\nid: B-1\ntitle: \"Fix: login\"\npoints: 3\nrank: 1062.5\ntags: [a, \"b c\", 'd']\n---\n",
+        "---\nid: B-1\nassignee:\ntags: []\ndone: yes\nflag: off\nnone: ~\nn: -4\nf: 1e3\nd: 2026-03-02\nv: 1.0.2\n---\n",
+        "---\nid: B-1\ntags:\n  - a\n  - 'b'\n# between\n  - \"c\"\nnext: x # comment\n---\n",
+        "---\nid: B-1\ncapacity:\n  alice: 6\n---\n",
+        "---\nid: B-1\r\ntitle: CRLF # c\r\ntags:\r\n  - x\r\n---\r\n",
+        "---\nid: B-1\nquote: 'it''s'\nesc: \"a\\tb\"\nurl: http://x.y/z#frag\nhash: a#b\n---\n",
+        "---\nid: B-1\nlist: [a, [b]]\nmulti: first\n  second\n---\n",
+    ])
+    func fastReaderAgreesWithYams(text: String) throws {
+        let lines = text.components(separatedBy: "\n").dropFirst().prefix { $0 != "---" && $0 != "---\r" }.map { $0 }
+        guard let yams = try? FrontMatterDocument(data: Data(text.utf8), path: "x").parseFields(path: "x", fast: false) else {
+            // Invalid YAML: the fast reader must decline, so Yams reports the error.
+            #expect(FlatFrontMatter.parse(lines) == nil)
+            return
+        }
+        guard let fast = FlatFrontMatter.parse(lines) else { return }
+        func describe(_ node: Node) -> String {
+            switch node {
+            case .scalar(let s): return "\(node.resolvedTag.rawValue):\(s.string)"
+            case .sequence(let seq): return "[" + seq.map(describe).joined(separator: ",") + "]"
+            default: return "other"
+            }
+        }
+        #expect(fast.map(\.key) == yams.map(\.key))
+        #expect(fast.map(\.line) == yams.map(\.line))
+        #expect(fast.map { describe($0.value) } == yams.map { describe($0.value) })
+    }
+
+    @Test func fastReaderDeclinesWhatItDoesNotHandle() throws {
+        for text in ["a: {b: 1}", "a: |\n  text", "a: &x 1", "a:\n  b: 1", "a: 'it''s'", "a: \"\\n\"", "a: 1\na: 2", "\"q\": 1"] {
+            #expect(FlatFrontMatter.parse(text.components(separatedBy: "\n")) == nil, "\(text)")
+        }
     }
 
     @Test func slugsAreSafe() {

@@ -1,0 +1,120 @@
+import Yams
+
+/// A fast reader for the flat front matter that `board` writes and people usually type:
+/// `key: scalar`, `key: [a, "b"]`, `key:` with a block list of scalars, comments and blank lines.
+///
+/// Anything beyond that (nested mappings, block scalars, escapes, anchors, tags, duplicate keys,
+/// odd indentation) returns nil and the caller parses the text with Yams, which also produces
+/// the error messages. A test checks that both readers agree on every fixture.
+enum FlatFrontMatter {
+    typealias Field = (key: String, value: Node, line: Int)
+
+    // Yams' `Constructor.default` builds its tables on every access: make them once.
+    nonisolated(unsafe) static let constructor = Constructor.default
+    static func tag(_ name: Tag.Name) -> Tag { Tag(name, .basic, constructor) }
+
+    static func parse(_ lines: [String]) -> [Field]? {
+        var fields: [Field] = []
+        var seen = Set<String>()
+        var blockItems: [Node]?  // collecting `- x` lines under the last key
+        func closeBlock() {
+            guard let items = blockItems else { return }
+            fields[fields.count - 1].value = .sequence(Node.Sequence(items, tag(.implicit), .block))
+            blockItems = nil
+        }
+        for (index, raw) in lines.enumerated() {
+            let line = raw.utf8.last == 0x0D ? Substring(raw.dropLast()) : Substring(raw)
+            let trimmed = line.drop { $0 == " " }
+            if trimmed.isEmpty || trimmed.first == "#" { continue }
+            if line.first == " " {
+                // Only a block-list item under a key with no value of its own.
+                guard blockItems != nil, trimmed.hasPrefix("- "), let item = scalar(trimmed.dropFirst(2), inList: false) else { return nil }
+                blockItems!.append(item)
+                continue
+            }
+            closeBlock()
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            let key = line[..<colon]
+            guard !key.isEmpty, key.utf8.allSatisfy(isKeyByte), seen.insert(String(key)).inserted else { return nil }
+            let rest = line[line.index(after: colon)...]
+            guard rest.isEmpty || rest.first == " " else { return nil }
+            let value = rest.drop { $0 == " " }
+            if value.isEmpty || value.first == "#" {
+                // Null, unless block-list lines follow.
+                let next = lines[(index + 1)...].first { l in
+                    let t = l.drop { $0 == " " || $0 == "\r" }
+                    return !t.isEmpty && t.first != "#"
+                }
+                fields.append((String(key), plainNode(""), index))
+                if let next, next.first == " " { blockItems = [] }
+                continue
+            }
+            if value.first == "[" {
+                guard let list = flowList(value) else { return nil }
+                fields.append((String(key), list, index))
+            } else {
+                guard let node = scalar(value, inList: false) else { return nil }
+                fields.append((String(key), node, index))
+            }
+        }
+        closeBlock()
+        return fields
+    }
+
+    private static func isKeyByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
+    }
+
+    static func plainNode(_ s: String) -> Node { .scalar(Node.Scalar(s, tag(.implicit), .plain)) }
+
+    /// A one-line scalar, with an optional trailing ` # comment`; nil for anything unusual.
+    static func scalar(_ text: Substring, inList: Bool) -> Node? {
+        guard let first = text.first else { return nil }
+        if first == "\"" || first == "'" {
+            guard let close = text.dropFirst().firstIndex(of: first) else { return nil }
+            let content = text[text.index(after: text.startIndex)..<close]
+            if first == "\"" && content.contains("\\") { return nil }
+            let after = text[text.index(after: close)...].drop { $0 == " " }
+            if !after.isEmpty && !(after.first == "#" && text[text.index(before: after.startIndex)] == " ") { return nil }
+            return .scalar(Node.Scalar(String(content), tag(.str), first == "\"" ? .doubleQuoted : .singleQuoted))
+        }
+        if "[]{}&*!|>%@`,?-".contains(first) && !(first == "-" && text.count > 1 && text.dropFirst().first != " ") { return nil }
+        // Byte scan: the value ends at " #"; ": ", tabs, a final ":" or (in a list) brackets and commas decline.
+        let bytes = text.utf8
+        var end = bytes.endIndex
+        var previous: UInt8 = 0
+        for i in bytes.indices {
+            let b = bytes[i]
+            if b == UInt8(ascii: "#") && previous == UInt8(ascii: " ") { end = bytes.index(before: i); break }
+            if b == UInt8(ascii: "\t") || (previous == UInt8(ascii: ":") && b == UInt8(ascii: " ")) { return nil }
+            if inList && (b == UInt8(ascii: ",") || b == UInt8(ascii: "[") || b == UInt8(ascii: "]")
+                          || b == UInt8(ascii: "{") || b == UInt8(ascii: "}")) { return nil }
+            previous = b
+        }
+        var value = Substring(bytes[bytes.startIndex..<end])
+        while value.last == " " { value = value.dropLast() }
+        if value.isEmpty || value.last == ":" { return nil }
+        return plainNode(String(value))
+    }
+
+    /// `[a, "b c", 3]` with an optional trailing comment; nil for nested or unusual lists.
+    static func flowList(_ text: Substring) -> Node? {
+        guard let close = text.lastIndex(of: "]") else { return nil }
+        let after = text[text.index(after: close)...].drop { $0 == " " }
+        if !after.isEmpty && after.first != "#" { return nil }
+        let inner = text[text.index(after: text.startIndex)..<close]
+        if inner.utf8.contains(where: { $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "#") }) { return nil }
+        var items: [Node] = []
+        if !inner.allSatisfy({ $0 == " " }) {
+            for part in inner.split(separator: ",", omittingEmptySubsequences: false) {
+                let item = part.drop { $0 == " " }
+                var end = item
+                while end.last == " " { end = end.dropLast() }
+                guard !end.isEmpty, (end.first == "\"" || end.first == "'") ? !end.dropFirst().dropLast().contains(end.first!) : true,
+                      let node = scalar(end, inList: true) else { return nil }
+                items.append(node)
+            }
+        }
+        return .sequence(Node.Sequence(items, tag(.implicit), .flow))
+    }
+}
