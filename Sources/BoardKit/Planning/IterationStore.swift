@@ -68,10 +68,10 @@ extension Workspace {
     }
 
     /// Reads a file for editing, applies the edit and stamps `updated` on items, without saving.
-    func edited(_ path: String, _ edit: (inout Record) -> Void) throws -> Record {
+    func edited(_ path: String, _ edit: (inout Record) throws -> Void) throws -> Record {
         var record = try readForWrite(path)
         let before = record.document.data
-        edit(&record)
+        try edit(&record)
         if record.document.data != before, record.has("updated") || path.hasPrefix(RecordKind.item.folder + "/") {
             record.set("updated", .date(Workspace.today))
         }

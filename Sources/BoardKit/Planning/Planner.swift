@@ -98,7 +98,7 @@ extension Workspace {
             basis = capacityOnly ? "team capacity in points" : "no closed iterations yet: team capacity in points"
         } else if let velocity {
             forecast = velocity
-            basis = "--velocity \(velocity.compact)"
+            basis = (history.rows.isEmpty ? "no closed iterations yet: " : "") + "--velocity \(velocity.compact)"
         } else {
             let average = history.average ?? 0
             let mean = history.meanCapacityDays ?? 0

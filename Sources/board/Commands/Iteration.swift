@@ -63,7 +63,7 @@ extension Board {
                     print(Table(headers: ["ID", "NAME", "STATE", "START", "END", "DAYS", "PERSON-DAYS", "CAPACITY", "ITEMS", "PTS", "GOAL"],
                                 rows: rows.map { r in
                                     [r["id"], r["name"], colouredState(r["state"] as! String), r["start"], r["end"],
-                                     r["working_days"], r["capacity_days"], r["capacity"], r["items"], r["points"], r["goal"]]
+                                     r["working_days"], r["capacity_days"], r["team_capacity"], r["item_count"], r["points"], r["goal"]]
                                         .map { "\($0.flatMap { $0 is NSNull ? nil : $0 } ?? "")" }
                                 }, rightAligned: [5, 6, 7, 8, 9]).render())
                 }
@@ -91,7 +91,7 @@ extension Board {
                         ["name": $0.name, "capacity": jsonNumber($0.perDay), "days_off": $0.daysOff,
                          "available_days": iteration.availableDays(of: $0)]
                     }
-                    object["item_list"] = items.map { ["id": $0.id, "status": $0.status, "points": jsonNumber($0.points)] }
+                    object["items"] = items.map { ["id": $0.id, "status": $0.status, "points": jsonNumber($0.points)] }
                     object["body"] = iteration.record.bodyText
                     print(renderJSON(object))
                     return
@@ -174,7 +174,7 @@ private func summary(_ iteration: BoardKit.Iteration, workspace: Workspace, item
         "id": iteration.id, "name": iteration.name, "state": iteration.state.rawValue,
         "start": iteration.start, "end": iteration.end, "goal": iteration.goal ?? NSNull(),
         "working_days": iteration.workingDays.count, "capacity_days": jsonNumber(iteration.personDays(config)),
-        "capacity": jsonNumber(iteration.capacity(config)), "items": mine.count,
+        "team_capacity": jsonNumber(iteration.capacity(config)), "item_count": mine.count,
         "points": jsonNumber(mine.reduce(0) { $0 + ($1.points ?? 0) }),
     ]
 }

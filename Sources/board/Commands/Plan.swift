@@ -54,7 +54,7 @@ extension Board {
                     [$0.id, $0.points?.compact ?? "", $0.reason.red, $0.detail, $0.title]
                 }, rightAligned: [1]).render())
             }
-            print(dryRun ? "\n(dry run: nothing changed)".dim : "")
+            if dryRun { print("\n(dry run: nothing changed)".dim) }
         }
     }
 }

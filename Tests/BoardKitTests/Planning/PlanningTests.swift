@@ -126,7 +126,7 @@ struct PlanningFixture {
         #expect(list.map { $0["capacity_days"] as? Int } == [20, 18, 18, 16])
         #expect(list.map { $0["working_days"] as? Int } == [10, 9, 10, 10])
         // S4 capacity in hours: alice 6 × 10 + bob 6 × 6 = 96.
-        #expect(list[3]["capacity"] as? Int == 96)
+        #expect(list[3]["team_capacity"] as? Int == 96)
         let show = try f.json(try f.board("2026-02-14", "iteration", "show", "S3", "--format", "json"))
         let members = show["members"] as? [[String: Any]] ?? []
         #expect(members.map { $0["available_days"] as? Int } == [8, 10])
@@ -221,5 +221,20 @@ struct PlanningFixture {
             .replacingOccurrences(of: "capacity: 6", with: "capacity: 1"), to: "board.yml", in: dir)
         let points = try sandbox.board("plan", "--dry-run", in: dir)
         #expect(points.stdout.contains("forecast 20 points (no closed iterations yet: team capacity in points)"))
+    }
+
+    @Test func checkReportsBadIterationFilesWithTheirLine() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        try sandbox.write("---\nid: S1\nstart: 2026-03-13\nend: 2026-03-02\nstate: running\n---\n", to: "iterations/S1.md", in: dir)
+        try sandbox.write("---\nid: B-x\ntitle: X\ntype: story\nstatus: backlog\niteration: S9\n---\n", to: "backlog/B-x-x.md", in: dir)
+        let result = try sandbox.board("check", in: dir)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("iterations/S1.md:4: error: end 2026-03-02 is before start 2026-03-13"))
+        #expect(result.stdout.contains("iterations/S1.md:5: error: unknown state running"))
+        #expect(result.stdout.contains("backlog/B-x-x.md:6: warning: iteration S9 does not exist"))
+        #expect(try sandbox.board("iteration", "new", "--start", "2026-02-30", in: dir).status == 2)
+        #expect(try sandbox.board("iteration", "new", "--id", "S1", in: dir).status == 2)   // exists
+        #expect(try sandbox.board("iteration", "show", "S7", in: dir).status == 2)
     }
 }
