@@ -92,6 +92,9 @@ public struct ForecastResult: Sendable {
 
     /// The question in words, e.g. `25 points`.
     public var question: String
+    /// What was sampled: `points` or `items` completed per iteration.
+    public var measure = "points"
+    /// The closed iterations sampled, with their completed points or items.
     public var samples: [Iteration.Entry]
     public var trials: Int
     public var seed: UInt64
@@ -102,7 +105,7 @@ public struct ForecastResult: Sendable {
 
     public var jsonObject: [String: Any] {
         var object: [String: Any] = [
-            "question": question, "trials": trials, "seed": NSNumber(value: seed),
+            "question": question, "measure": measure, "trials": trials, "seed": NSNumber(value: seed),
             "history": samples.map { ["id": $0.id, "completed": jsonNumber($0.points)] },
         ]
         if let iterations { object["iterations"] = iterations }
@@ -153,6 +156,8 @@ extension Workspace {
         case .items(let n):
             target = Double(n)
             samples = rows.map { Double($0.completedItems) }
+            result.measure = "items"
+            result.samples = zip(rows, samples).map { Iteration.Entry(id: $0.id, points: $1) }
             result.question = "\(n) items"
         case .points(let p):
             target = p

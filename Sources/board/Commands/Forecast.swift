@@ -42,7 +42,7 @@ extension Board {
                 return
             }
             let history = result.samples.map { "\($0.id) \($0.points.compact)" }.joined(separator: ", ")
-            print("\(result.question.bold): \(result.trials) trials (seed \(result.seed)) over completed points of \(history)")
+            print("\(result.question.bold): \(result.trials) trials (seed \(result.seed)) over completed \(result.measure) of \(history)")
             if result.when.isEmpty {
                 print("\(result.iterations ?? 0) iterations end by then.")
                 print(Table(headers: ["PROBABILITY", "POINTS", "ITEMS"], rows: result.howMuch.map {

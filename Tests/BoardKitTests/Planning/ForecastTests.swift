@@ -106,6 +106,12 @@ import Testing
         let once = try sandbox.board("forecast", "--points", "40", in: dir).stdout
         #expect(once == (try sandbox.board("forecast", "--points", "40", in: dir).stdout) && !once.isEmpty)
         #expect(try sandbox.board("forecast", "--points", "5", "--items", "2", in: dir).status == 2)
+        // An open iteration is the first future one: 5 points always take 1 iteration (every sample is ≥ 5),
+        // which is S3, ending 2026-02-15.
+        try sandbox.write("---\nid: S3\nstart: 2026-02-02\nend: 2026-02-15\nstate: planned\n---\n", to: "iterations/S3.md", in: dir)
+        let next = try percentiles(sandbox, dir, "--points", "5")
+        #expect(next.map { $0["iteration"] as? String } == ["S3", "S3", "S3", "S3"])
+        #expect(next.first?["end"] as? String == "2026-02-15")
     }
 
     @Test func howMuchByADate() throws {
