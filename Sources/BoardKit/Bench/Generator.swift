@@ -1,20 +1,5 @@
 import Foundation
 
-/// SplitMix64: a tiny seeded generator, so generated boards are the same on every run.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Makes large, realistic boards for benchmarks (`board dev generate`): items spread
 /// over closed iterations, and optionally the Git history that built them.
 public struct BoardGenerator {
@@ -54,7 +39,7 @@ public struct BoardGenerator {
     }
 
     func makeItems() -> [Item] {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
         var seen = Set<String>()
         let planned = items * 9 / 10
@@ -145,7 +130,7 @@ public struct BoardGenerator {
         let byIteration = Dictionary(grouping: all.filter { $0.iteration != nil }, by: { $0.iteration! })
         let backlog = all.filter { $0.iteration == nil }
         let perIteration = max(4, commits / iterations)
-        var random = SeededGenerator(seed: seed &+ 1)
+        var random = SplitMix64(seed: seed &+ 1)
         var points = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0.points) })
         var made = 0
         var final: [String: Data] = [:]
