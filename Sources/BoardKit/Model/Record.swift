@@ -47,14 +47,7 @@ public struct Record: Sendable {
     }
 
     /// A numeric value; nil when absent or not a number.
-    public func number(_ key: String) -> Double? {
-        guard let node = document.value(key), case .scalar = node else { return nil }
-        switch node.resolvedTag {
-        case .int: return node.int.map(Double.init)
-        case .float: return node.float
-        default: return nil
-        }
-    }
+    public func number(_ key: String) -> Double? { document.value(key)?.numberValue }
 
     /// A list of scalars; a single scalar counts as a one-element list.
     public func strings(_ key: String) -> [String] {

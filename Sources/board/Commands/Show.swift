@@ -20,24 +20,29 @@ extension Board {
                 print(renderJSON(object))
                 return
             }
-            print("\(record.id.bold)  \(record.title)")
-            let rows = record.document.fields.filter { !["id", "title"].contains($0.key) }.map { field -> [String] in
-                [field.key + ":", describe(field.value.plainValue)]
-            }
-            print(Table(headers: ["", ""], rows: rows, rightAligned: []).render())
-            print("path: \(record.path)".dim)
-            let body = record.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !body.isEmpty { print("\n" + body) }
+            printRecord(record)
         }
+    }
+}
 
-        private func describe(_ value: Any) -> String {
-            switch value {
-            case let list as [Any]: return list.map { describe($0) }.joined(separator: ", ")
-            case let number as Double: return number.compact
-            case is NSNull: return ""
-            default: return "\(value)"
-            }
-        }
+/// A record's fields as an aligned table (except `skipping` keys), its path and its text.
+func printRecord(_ record: Record, skipping: [String] = []) {
+    print("\(record.id.bold)  \(record.title)")
+    let rows = record.document.fields.filter { !(["id", "title"] + skipping).contains($0.key) }.map { field -> [String] in
+        [field.key + ":", describe(field.value.plainValue)]
+    }
+    print(Table(headers: ["", ""], rows: rows, rightAligned: []).render())
+    print("path: \(record.path)".dim)
+    let body = record.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
+    if !body.isEmpty { print("\n" + body) }
+}
+
+private func describe(_ value: Any) -> String {
+    switch value {
+    case let list as [Any]: return list.map { describe($0) }.joined(separator: ", ")
+    case let number as Double: return number.compact
+    case is NSNull: return ""
+    default: return "\(value)"
     }
 }
 
