@@ -40,7 +40,7 @@ extension Checker {
         for change in board.changes where change.changeKind == "sign-off" && !board.isDone(change) {
             let related = change.related.compactMap { byID[$0.lowercased()] }
             if !related.isEmpty, related.count == change.related.count, related.allSatisfy(board.isDone) {
-                out.append(diagnostic(change, "status", "sign-off is \(change.status) but its related items are done (\(related.map(\.id).joined(separator: ", ")))", .warning))
+                out.append(diagnostic(change, "status", "sign-off is not done (status \(change.status)) but all its related items are done (\(related.map(\.id).joined(separator: ", ")))", .warning))
             }
         }
         return out
