@@ -59,12 +59,14 @@ extension BoardConfig {
     public var changesCountInVelocity: Bool { changeManagement?.countInVelocity ?? false }
 }
 
-extension BoardSnapshot {
+extension Workspace {
     /// Change tasks in due-date order (undated last), then by id.
     public func orderedChanges(_ changes: [Record]) -> [Record] {
         changes.sorted { ($0.due ?? "9999", $0.id) < ($1.due ?? "9999", $1.id) }
     }
+}
 
+extension BoardSnapshot {
     /// Change tasks that accompany an item.
     public func changes(relatedTo item: Record) -> [Record] {
         changes.filter { $0.related.contains { $0.caseInsensitiveCompare(item.id) == .orderedSame } }

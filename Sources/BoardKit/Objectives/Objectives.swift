@@ -157,8 +157,7 @@ extension BoardSnapshot {
 
     /// Items linked to an objective, by rank.
     public func items(of objective: Record) -> [Record] {
-        let linked = items.filter { $0.objective?.caseInsensitiveCompare(objective.id) == .orderedSame }
-        return linked.sorted { ($0.rank ?? .infinity, $0.id) < ($1.rank ?? .infinity, $1.id) }
+        Workspace.ordered(items.filter { $0.objective?.caseInsensitiveCompare(objective.id) == .orderedSame })
     }
 
     public func progress(of objective: Record) -> ObjectiveProgress {

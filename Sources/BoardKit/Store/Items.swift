@@ -37,7 +37,9 @@ let rankStep = 1000.0
 
 extension Workspace {
     /// Items ordered as a backlog: by rank, unranked last, then by id.
-    public func ordered(_ records: [Record]) -> [Record] {
+    public func ordered(_ records: [Record]) -> [Record] { Self.ordered(records) }
+
+    public static func ordered(_ records: [Record]) -> [Record] {
         records.sorted { a, b in
             switch (a.rank, b.rank) {
             case let (x?, y?) where x != y: return x < y

@@ -74,7 +74,7 @@ extension Board {
                 report(loaded.diagnostics)
                 let filter = ChangeFilter(statuses: splitList(status), kinds: splitList(kind), objectives: splitList(objective),
                                           iterations: splitList(iteration), related: splitList(related))
-                let changes = workspace.snapshot().orderedChanges(loaded.records.filter(filter.matches))
+                let changes = workspace.orderedChanges(loaded.records.filter(filter.matches))
                 if output.json {
                     print(renderJSON(changes.map(\.jsonObject)))
                     return
