@@ -74,7 +74,7 @@ extension BoardSnapshot {
 
     /// True when an item says it needs organisational change: `needs_change: true` or a configured tag.
     public func needsChange(_ item: Record) -> Bool {
-        item.string("needs_change") == "true" || !Set(config.changeTags).isDisjoint(with: item.tags)
+        item.document.value("needs_change")?.bool == true || !Set(config.changeTags).isDisjoint(with: item.tags)
     }
 }
 

@@ -173,7 +173,8 @@ extension Workspace {
                 }
                 // KEY.SUB: set or remove SUB inside the mapping KEY (rewriting KEY's block).
                 let (outer, inner) = (String(key[..<dot]), String(key[key.index(after: dot)...]))
-                guard case .map(var pairs)? = record.document.value(outer)?.yamlValue ?? .map([]) else {
+                let current = record.document.value(outer)?.yamlValue ?? .null
+                guard case .map(var pairs) = current == .null ? .map([]) : current else {
                     throw BoardError.usage("\(key): \(outer) is not a mapping")
                 }
                 pairs.removeAll { $0.key == inner && value == nil }

@@ -25,13 +25,13 @@ extension Board {
         @OptionGroup var output: FormatOption
 
         func run() throws {
+            guard ["rank", "wsjf"].contains(sort) else { throw BoardError.usage("--sort \(sort): use rank or wsjf") }
             let workspace = try global.workspace()
             let loaded = workspace.load(.item)
             report(loaded.diagnostics)
             let filter = ItemFilter(statuses: splitList(status), types: splitList(type), tags: splitList(tag),
                                     assignees: splitList(assignee), iterations: splitList(iteration),
                                     objectives: splitList(objective))
-            guard ["rank", "wsjf"].contains(sort) else { throw BoardError.usage("--sort \(sort): use rank or wsjf") }
             let byWSJF = sort == "wsjf"
             var items = workspace.ordered(loaded.records.filter(filter.matches))
             if byWSJF { items = WSJFOrder(items).items }

@@ -8,8 +8,8 @@ extension Board {
             discussion: """
                 Examples: board rank B-7k3qz --before B-2m8kd
                           board rank --by wsjf --dry-run
-                WSJF = (value + time_criticality + risk_reduction) / points, highest first; ties keep
-                their order, items without the inputs follow the scored ones unchanged; done items go last.
+
+                WSJF = (value + time_criticality + risk_reduction) / points, highest first; ties keep their order, items without the inputs follow the scored ones in their order, done items go last.
                 """)
 
         @Argument(help: "The item's id.")

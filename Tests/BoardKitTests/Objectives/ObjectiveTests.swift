@@ -222,6 +222,21 @@ extension Sandbox {
         #expect(result.stderr.contains("unknown objective status ready"))
     }
 
+    @Test func kpiFieldsCanBeSetOneByOne() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        let id = addedID(try sandbox.board("objective", "add", "Fewer tickets", "--owner", "carol", in: dir))
+        let path = "objectives/\(id)-fewer-tickets.md"
+        #expect(try sandbox.read(path, in: dir).contains("owner: carol\nstatus: proposed\nkpi:\nhorizon:\n"))
+        #expect(try sandbox.board("objective", "set", id, "kpi.name=Tickets a week", "kpi.baseline=200", "kpi.target=50", in: dir).status == 0)
+        #expect(try sandbox.read(path, in: dir).contains("kpi:\n  name: Tickets a week\n  baseline: 200\n  target: 50\nhorizon:\n"))
+        #expect(try sandbox.board("objective", "set", id, "kpi.baseline=", in: dir).status == 0)
+        #expect(try sandbox.read(path, in: dir).contains("kpi:\n  name: Tickets a week\n  target: 50\nhorizon:\n"))
+        let bad = try sandbox.board("objective", "set", id, "owner.name=x", in: dir)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("owner.name: owner is not a mapping"))
+    }
+
     @Test func checkReportsBadObjectiveFiles() throws {
         let sandbox = try Sandbox()
         let dir = try sandbox.makeBoard()
