@@ -3,7 +3,7 @@ import BoardKit
 
 extension Board {
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one item: its fields and its text.")
+        static let configuration = CommandConfiguration(abstract: "Show one item: its fields, text, WSJF score and change tasks.")
 
         @Argument(help: "The item's id.")
         var id: String
@@ -14,13 +14,24 @@ extension Board {
         func run() throws {
             let workspace = try global.workspace()
             let record = try workspace.find(id)
+            let changes = workspace.snapshot().changes(relatedTo: record)
             if output.json {
                 var object = record.jsonObject
                 object["body"] = record.bodyText
+                object["wsjf"] = record.wsjf ?? NSNull()
+                object["changes"] = changes.map(\.id)
                 print(renderJSON(object))
                 return
             }
             printRecord(record)
+            if let score = record.wsjf { print("\nWSJF: \(formatScore(score))") }
+            if !changes.isEmpty {
+                let config = workspace.config
+                print("\nChange tasks:")
+                print(Table(headers: ["ID", "KIND", "STATUS", "DUE", "TITLE"], rows: changes.map {
+                    [$0.id, $0.changeKind, colouredStatus($0.status, config.category(of: $0.status)), $0.due ?? "", $0.title]
+                }, rightAligned: []).render())
+            }
         }
     }
 }

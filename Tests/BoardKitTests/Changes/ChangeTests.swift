@@ -58,6 +58,11 @@ import Testing
         #expect(object["audience"] as? [String] == ["support"])
         #expect((object["body"] as? String)?.contains("## Plan") == true)
 
+        // The item shows the change tasks that accompany it.
+        let item = try sandbox.json(try sandbox.board("show", "B-it001", "--format", "json", in: dir)) as! [String: Any]
+        #expect(item["changes"] as? [String] == [id])
+        #expect(try sandbox.board("show", "B-it001", in: dir).stdout.contains("Change tasks:\nID"))
+
         let log = try sandbox.git("-C", dir, "log", "--format=%s").split(separator: "\n").prefix(4)
         #expect(Array(log) == [
             "board: set \(id) audience=support points=2", "board: move \(id) backlog → in-progress",

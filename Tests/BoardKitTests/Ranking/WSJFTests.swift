@@ -76,6 +76,9 @@ import Testing
         #expect(json.map { $0["id"] as? String } == ["B-h", "B-f", "B-b", "B-c", "B-a", "B-d", "B-e"])
         #expect(json[1]["wsjf"] as? Double == 3)
         #expect(json[6]["wsjf"] is NSNull)
+        let show = try sandbox.json(try sandbox.board("show", "B-h", "--format", "json", in: dir)) as! [String: Any]
+        #expect(show["wsjf"] as? Double == 10.0 / 3.0)
+        #expect(try sandbox.board("show", "B-h", in: dir).stdout.contains("WSJF: 3.33"))
         // Without --sort the list has no score column.
         #expect(!(try sandbox.board("list", in: dir).stdout.contains("WSJF")))
     }
