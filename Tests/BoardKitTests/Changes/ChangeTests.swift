@@ -127,7 +127,7 @@ import Testing
     @Test func checkWarnsAboutMissingChangeTasksAndLateSignOffs() throws {
         let sandbox = try Sandbox()
         let dir = try sandbox.makeBoard()
-        let config = try sandbox.read("board.yml", in: dir) + "change_management:\n  tags: [org-change]\n"
+        let config = try sandbox.read("board.yml", in: dir).replacingOccurrences(of: "  tags: []\n", with: "  tags: [org-change]\n")
         try sandbox.write(config, to: "board.yml", in: dir)
         // Item lines: 1 ---, 2 id, 3 title, 4 type, 5 status, 6 ...
         try sandbox.writeItem("B-need1", ["status: ready", "needs_change: true"], in: dir)           // no task: warning
@@ -168,7 +168,8 @@ import Testing
         let id = addedID(try sandbox.board("change", "add", "Memo", in: dir))
         #expect(!(try sandbox.read("changes/\(id)-memo.md", in: dir).contains("points")))
         #expect(try Workspace.open(directory: dir).config.changesCountInVelocity == false)
-        let config = try sandbox.read("board.yml", in: dir) + "change_management:\n  count_in_velocity: true\n"
+        let config = try sandbox.read("board.yml", in: dir)
+            .replacingOccurrences(of: "count_in_velocity: false", with: "count_in_velocity: true")
         try sandbox.write(config, to: "board.yml", in: dir)
         #expect(try Workspace.open(directory: dir).config.changesCountInVelocity == true)
     }
