@@ -351,9 +351,12 @@ extension Node {
     /// `.timestamp` or `.str`, decided by plain string tests rather than regular expressions.
     public var resolvedTag: Tag.Name {
         guard case .scalar(let scalar) = self else { return Tag.Name(rawValue: tag.description) }
+        if scalar.style != .plain { return .str }
+        // Yams rewrites an implicit tag in place once anything resolves it (its `.basic` resolver
+        // gives `str`), so a plain scalar tagged `str` is classified too; an explicit `!!str` on a
+        // plain scalar is read like an untagged one.
         let explicit = scalar.tag.description
         if !explicit.isEmpty && explicit != "!" && explicit != Tag.Name.str.rawValue { return Tag.Name(rawValue: explicit) }
-        if scalar.style != .plain || explicit == Tag.Name.str.rawValue { return .str }
         return Self.classify(plain: scalar.string)
     }
 

@@ -47,9 +47,7 @@ public struct Record: Sendable {
     }
 
     /// A numeric value; nil when absent or not a number.
-    public func number(_ key: String) -> Double? {
-        document.value(key)?.number
-    }
+    public func number(_ key: String) -> Double? { document.value(key)?.number }
 
     /// A list of scalars; a single scalar counts as a one-element list.
     public func strings(_ key: String) -> [String] {
