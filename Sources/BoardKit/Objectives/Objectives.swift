@@ -121,13 +121,14 @@ public struct ObjectiveProgress {
     public var pointsTotal: Double
     /// Linked items not in a done status.
     public var openItems: [Record]
-    /// Estimated completion date; nil when there is no velocity history.
-    public var forecast: String?
+    /// Forecast completion dates at 50 % and 85 %; nil when there is no velocity history.
+    public var forecast: (p50: String, p85: String)?
 
     public var jsonObject: [String: Any] {
         var object: [String: Any] = [
             "points_done": pointsDone, "points_total": pointsTotal, "items_open": openItems.count,
-            "items_total": items.count, "forecast": forecast ?? NSNull(),
+            "items_total": items.count,
+            "forecast": forecast.map { ["p50": $0.p50, "p85": $0.p85] } ?? NSNull(),
         ]
         if let kpi = objective.kpi { object["kpi_percent"] = kpi.percent ?? NSNull() }
         return object
@@ -169,36 +170,19 @@ extension BoardSnapshot {
                                  forecast: forecastCompletion(remainingPoints: total - done))
     }
 
-    /// TODO(plan): use the planning issue's forecast (branch `plan`) once it is merged.
-    /// Until then: remaining points over the mean completed points of the last three closed
-    /// iterations (`outcome.completed_points`), in iterations of `iteration_length` days from today.
-    /// Nil when there is no velocity history.
-    public func forecastCompletion(remainingPoints: Double) -> String? {
-        let velocities = iterations
-            .filter { $0.string("state") == "closed" }
-            .sorted { ($0.string("end") ?? "") < ($1.string("end") ?? "") }
-            .compactMap { iteration -> Double? in
-                guard case .mapping(let outcome)? = iteration.document.value("outcome") else { return nil }
-                return outcome["completed_points"]?.number
-            }
-            .suffix(3)
-        guard !velocities.isEmpty else { return nil }
-        let velocity = velocities.reduce(0, +) / Double(velocities.count)
-        if remainingPoints <= 0 { return Workspace.today }
-        guard velocity > 0 else { return nil }
-        let days = (remainingPoints / velocity).rounded(.up) * Double(config.iterationLength ?? 14)
-        return addingDays(Int(days), to: Workspace.today)
+    /// When the remaining points are done with 50 % and 85 % probability: the end dates of the
+    /// iterations found by a Monte Carlo forecast over the closed iterations' completed points
+    /// (as `board forecast --objective`). Nil when there is no velocity history.
+    public func forecastCompletion(remainingPoints: Double) -> (p50: String, p85: String)? {
+        let all = iterations.map(Iteration.init).sorted { ($0.start, $0.id) < ($1.start, $1.id) }
+        let rows = Velocity(iterations: all, config: config, last: all.count).rows
+        guard rows.contains(where: { $0.completed > 0 }) else { return nil }
+        if remainingPoints <= 0 { return (Workspace.today, Workspace.today) }
+        let sorted = MonteCarlo.iterationsToFinish(remainingPoints, samples: rows.map(\.completed),
+                                                   trials: 2_000, seed: MonteCarlo.defaultSeed)
+        let slot = MonteCarlo.slots(all, config: config)
+        return (slot(max(1, MonteCarlo.percentile(sorted, 50))).end, slot(max(1, MonteCarlo.percentile(sorted, 85))).end)
     }
-}
-
-/// A `YYYY-MM-DD` date plus some days.
-func addingDays(_ days: Int, to date: String) -> String? {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "yyyy-MM-dd"
-    guard let start = formatter.date(from: date) else { return nil }
-    return formatter.string(from: start.addingTimeInterval(Double(days) * 86_400))
 }
 
 extension Workspace {

@@ -47,6 +47,20 @@ public enum MonteCarlo {
         }.sorted()
     }
 
+    /// Future iteration slots, numbered from 1: the open iterations in order, then projected ones of
+    /// `iteration_length` days back to back (`+N`), with their end dates.
+    public static func slots(_ all: [Iteration], config: BoardConfig) -> (Int) -> (id: String, end: String) {
+        let open = all.filter { $0.state != .closed }
+        let length = config.iterationLength ?? 14
+        // Projected iterations follow the last one, but never start in the past.
+        let yesterday = WorkCalendar.dayNumber(Workspace.today)! - 1
+        let lastEnd = max(yesterday, (open.last ?? all.last { $0.state == .closed }).flatMap { WorkCalendar.dayNumber($0.end) } ?? yesterday)
+        return { n in
+            if n <= open.count { return (open[n - 1].id, open[n - 1].end) }
+            return ("+\(n)", WorkCalendar.date(lastEnd + (n - open.count) * length))
+        }
+    }
+
     /// For each trial, the total of `iterations` sampled iterations, for each measure; each sorted ascending.
     public static func amounts(in iterations: Int, samples: [[Double]], trials: Int, seed: UInt64) -> [[Double]] {
         var rng = SplitMix64(seed: seed)
@@ -126,15 +140,7 @@ extension Workspace {
         let closed = all.filter { $0.state == .closed }
         let rows = Velocity(iterations: all, config: config, last: last ?? closed.count).rows
         guard !rows.isEmpty else { throw BoardError.usage("no closed iterations to forecast from; close an iteration first") }
-        // Future iteration slots: open iterations, then projected ones.
-        let open = all.filter { $0.state != .closed }
-        let length = config.iterationLength ?? 14
-        let lastEnd = (open.last ?? closed.last).flatMap { WorkCalendar.dayNumber($0.end) }
-            ?? WorkCalendar.dayNumber(Workspace.today)! - 1
-        func slot(_ n: Int) -> (id: String, end: String) {
-            if n <= open.count { return (open[n - 1].id, open[n - 1].end) }
-            return ("+\(n)", WorkCalendar.date(lastEnd + (n - open.count) * length))
-        }
+        let slot = MonteCarlo.slots(all, config: config)
         var result = ForecastResult(question: "", samples: rows.map { Iteration.Entry(id: $0.id, points: $0.completed) },
                                     trials: trials, seed: seed)
         let target: Double

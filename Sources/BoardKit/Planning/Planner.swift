@@ -48,9 +48,6 @@ public struct Plan: Sendable {
     }
 }
 
-/// Objective statuses that stop planning of their items.
-public let haltedObjectiveStatuses: Set<String> = ["halted", "on-hold"]
-
 extension Workspace {
     /// Why an item does not meet the board's Definition of Ready; empty when it does.
     public func readinessProblems(_ item: Record) -> [String] {
@@ -114,7 +111,6 @@ extension Workspace {
         let byID = Dictionary(items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let closed = Set(all.filter { $0.state == .closed }.map(\.id))
         let carried = Set(all.last { $0.outcome?.carriedTo == target.id }?.outcome?.notCompleted.map(\.id) ?? [])
-        let halted = Set(snapshot.objectives.filter { haltedObjectiveStatuses.contains($0.status) }.map(\.id))
         var taken = Set<String>()
         var total = 0.0
         func take(_ item: Record, _ source: String) {
@@ -131,7 +127,7 @@ extension Workspace {
             func skip(_ reason: String, _ detail: String) {
                 plan.skipped.append(Plan.Skip(id: item.id, title: item.title, points: item.points, reason: reason, detail: detail))
             }
-            if let objective = item.objective, halted.contains(objective) {
+            if snapshot.isHalted(item), let objective = item.objective {
                 skip("objective halted", "objective \(objective) is halted")
                 continue
             }

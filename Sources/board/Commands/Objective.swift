@@ -85,7 +85,7 @@ extension Board {
                     var row = [p.objective.id, colouredObjectiveStatus(p.objective.status), p.objective.owner ?? "",
                                "\(p.pointsDone.compact)/\(p.pointsTotal.compact)", "\(p.openItems.count)",
                                p.objective.kpi?.summary ?? "", p.objective.horizon ?? ""]
-                    if withForecast { row.append(p.forecast ?? "") }
+                    if withForecast { row.append(p.forecast.map { "\($0.p50) (85%: \($0.p85))" } ?? "") }
                     return row + [p.objective.title]
                 }
                 print(Table(headers: headers + ["TITLE"], rows: rows, rightAligned: [3, 4]).render())
@@ -123,7 +123,7 @@ extension Board {
                     print("KPI: \(kpi.name.map { $0 + " " } ?? "")\(kpi.summary)")
                 }
                 print("Progress: \(progress.pointsDone.compact) of \(progress.pointsTotal.compact) points done, \(progress.openItems.count) of \(progress.items.count) items open"
-                      + (progress.forecast.map { ", forecast \($0)" } ?? ""))
+                      + (progress.forecast.map { ", forecast \($0.p50) (50%), \($0.p85) (85%)" } ?? ""))
                 let config = workspace.config
                 func table(_ items: [Record]) -> String {
                     Table(headers: ["ID", "STATUS", "PTS", "TITLE"], rows: items.map {

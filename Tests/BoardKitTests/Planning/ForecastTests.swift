@@ -40,6 +40,9 @@ import Testing
 @Suite struct ForecastTests {
     func board() throws -> (Sandbox, String) {
         let sandbox = try Sandbox()
+        // Today is the day after S2 ends, so projected iterations follow S2 directly
+        // (they never start before today).
+        sandbox.today = "2026-02-02"
         let dir = try sandbox.makeBoard()
         let s1 = """
             ---
@@ -126,6 +129,11 @@ import Testing
         let rows = object["percentiles"] as? [[String: Any]] ?? []
         #expect(rows.map { $0["points"] as? Int } == [15, 15, 10, 10])
         #expect(rows.map { $0["items"] as? Int } == [3, 3, 2, 2])
+        // With today a month later, projected iterations start from today instead: by 2026-03-01 none
+        // ends yet (the first ends 2026-03-01 + 14 days), so nothing is reached.
+        sandbox.today = "2026-03-01"
+        #expect(try percentiles(sandbox, dir, "--until", "2026-03-01").allSatisfy { $0["points"] as? Int == 0 })
+        sandbox.today = "2026-02-02"
         // A day earlier only one iteration ends: 5 or 10 points → 50 % reaches 5 (50th percentile of
         // an even split is the lower value), 95 % reaches 5.
         let before = try percentiles(sandbox, dir, "--until", "2026-02-28")
