@@ -14,6 +14,7 @@ struct Board: ParsableCommand {
         version: boardVersion,
         subcommands: [
             Init.self, Add.self, List.self, Show.self, Edit.self, Move.self, Set.self, Rank.self, Check.self,
+            Import.self, Export.self,
         ]
     )
 
