@@ -187,8 +187,10 @@ struct SprintPlan {
 
 extension Importer {
     /// Writes one iteration file per plan (skipping ids that exist). Plans are ordered by the date
-    /// their last item was resolved; missing dates follow from the previous sprint and the board's
-    /// `iteration_length`. Closed ones get `commitment` (every item in it) and `outcome`.
+    /// their last item was resolved; a closed one ends on that date, and a start date or an open
+    /// sprint's dates follow from the previous sprint's end (or the first item's creation) and the
+    /// board's `iteration_length`. The first open one is `active`, later ones `planned`; closed ones
+    /// get `commitment` (every item in it) and `outcome` (those finished in it).
     func addIterations(_ plans: [SprintPlan]) {
         let length = workspace.config.iterationLength ?? 14
         let ordered = plans.enumerated().sorted { a, b in
@@ -202,7 +204,8 @@ extension Importer {
         var previousEnd: String?
         var activeGiven = false
         for var plan in ordered {
-            let end0 = plan.end ?? plan.lastResolved
+            // A closed sprint ended when its last item was resolved; an open one runs for `length` days.
+            let end0 = plan.end ?? (plan.isClosed ? plan.lastResolved : nil)
             var start = plan.start ?? previousEnd.map { addDays($0, 1) } ?? end0.map { addDays($0, 1 - length) }
                 ?? plan.members.compactMap(\.created).min() ?? Workspace.today
             let end = end0 ?? addDays(start, length - 1)

@@ -12,7 +12,7 @@ extension Board {
         @Argument(help: "csv or json.")
         var kind: Kind
 
-        @Option(help: "Only items with this status; repeat or separate with commas.")
+        @Option(help: "Only items with this status; repeat or separate with commas.", completion: Completion.statuses)
         var status: [String] = []
         @Option(help: "Only items of this type.")
         var type: [String] = []

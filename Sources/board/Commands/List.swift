@@ -6,7 +6,7 @@ extension Board {
         static let configuration = CommandConfiguration(
             commandName: "list", abstract: "List items in backlog order (by rank).", aliases: ["ls"])
 
-        @Option(help: "Only items with this status; repeat or separate with commas.")
+        @Option(help: "Only items with this status; repeat or separate with commas.", completion: Completion.statuses)
         var status: [String] = []
         @Option(help: "Only items of this type.")
         var type: [String] = []
@@ -46,7 +46,7 @@ extension Board {
                      item.points?.compact ?? "", item.assignee ?? "", item.iteration ?? "", item.title]
                 },
                 rightAligned: [3])
-            print(table.render())
+            Pager.print(table.render())
         }
     }
 }

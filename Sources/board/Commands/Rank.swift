@@ -6,7 +6,7 @@ extension Board {
         static let configuration = CommandConfiguration(
             abstract: "Move an item up or down the backlog order.")
 
-        @Argument(help: "The item's id.")
+        @Argument(help: "The item's id.", completion: Completion.itemIDs)
         var id: String
         @Option(help: "Put it just before this item.")
         var before: String?

@@ -5,7 +5,7 @@ extension Board {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one item: its fields and its text.")
 
-        @Argument(help: "The item's id.")
+        @Argument(help: "The item's id.", completion: Completion.itemIDs)
         var id: String
 
         @OptionGroup var global: GlobalOptions
@@ -20,14 +20,15 @@ extension Board {
                 print(renderJSON(object))
                 return
             }
-            print("\(record.id.bold)  \(record.title)")
+            var text = "\(record.id.bold)  \(record.title)\n"
             let rows = record.document.fields.filter { !["id", "title"].contains($0.key) }.map { field -> [String] in
                 [field.key + ":", describe(field.value.plainValue)]
             }
-            print(Table(headers: ["", ""], rows: rows, rightAligned: []).render())
-            print("path: \(record.path)".dim)
+            text += Table(headers: ["", ""], rows: rows, rightAligned: []).render() + "\n"
+            text += "path: \(record.path)".dim
             let body = record.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !body.isEmpty { print("\n" + body) }
+            if !body.isEmpty { text += "\n\n" + body }
+            Pager.print(text)
         }
 
         private func describe(_ value: Any) -> String {
