@@ -47,7 +47,6 @@ public struct BacklogMDImport {
                 } else if record.string("title") == nil {
                     importer.result.rows.append(.init(source: key, outcome: "skipped", id: "", detail: "\(folder)/\(file): no title"))
                 } else if let id = importer.claim(key) {
-                    importer.newIDs[key.uppercased()] = id
                     tasks.append((record, folder, id))
                 }
             }
@@ -98,7 +97,8 @@ public struct BacklogMDImport {
                 ("id", .string(id)), ("title", .string(title)), ("type", .string(type(record.string("type"), importer))),
                 ("status", .string(status)),
             ]
-            if let ordinal = record.number("ordinal") { fields.append(("rank", .number(ordinal))) }
+            // Below the board's items, in Backlog.md's order.
+            if let ordinal = record.number("ordinal") { fields.append(("rank", .number(importer.maxRank + ordinal))) }
             fields.append(("assignee", assignees.first.map(YAMLValue.string) ?? .null))
             if assignees.count > 1 { fields.append(("assignees", .list(assignees))) }
             fields += [("tags", .list(tags)), ("iteration", iteration.map(YAMLValue.string) ?? .null),

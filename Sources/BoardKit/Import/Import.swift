@@ -71,19 +71,27 @@ final class Importer {
         maxRank = items.compactMap(\.rank).max() ?? 0
     }
 
-    /// A new item id for a source key, or nil (and a skipped row) when it was imported before.
+    /// Ids given to source keys by this import, by upper-cased key.
+    var newIDs: [String: String] = [:]
+
+    /// A new item id for a source key, or nil (and a skipped row) when it was imported before
+    /// or appears twice in the source.
     func claim(_ key: String) -> String? {
         if let id = existing[key.uppercased()] {
             result.rows.append(.init(source: key, outcome: "skipped", id: "", detail: "already imported as \(id)"))
             return nil
         }
+        if newIDs[key.uppercased()] != nil {
+            result.rows.append(.init(source: key, outcome: "skipped", id: "", detail: "duplicate key in the source"))
+            return nil
+        }
         let id = workspace.newID(taken: taken)
         taken.insert(id)
+        newIDs[key.uppercased()] = id
         return id
     }
 
     /// The id a source key has on this board after this import (new or from an earlier run).
-    var newIDs: [String: String] = [:]
     func boardID(_ key: String) -> String? { newIDs[key.uppercased()] ?? existing[key.uppercased()] }
 
     func unmapped(_ field: String, _ value: String, _ to: String) {

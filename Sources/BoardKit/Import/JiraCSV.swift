@@ -61,7 +61,6 @@ public struct JiraCSVImport {
                 continue
             }
             if let id = importer.claim(key) {
-                importer.newIDs[key.uppercased()] = id
                 rows.append((row, key, id))
             }
         }

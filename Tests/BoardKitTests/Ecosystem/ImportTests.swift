@@ -108,14 +108,15 @@ private let fixtures = Sandbox.packageRoot + "/Tests/BoardKitTests/Fixtures"
     @Test func backlogMDDryRunMapAndMilestonesAsIterations() throws {
         let sandbox = try Sandbox()
         let dir = try sandbox.makeBoard()
+        let own = addedID(try sandbox.board("add", "Our own item", in: dir))  // rank 1000
         let args = ["import", "backlog-md", fixtures + "/backlog-md/backlog", "--map", "In Review=review", "--milestones-as", "iterations"]
         let dry = try sandbox.board(args + ["--dry-run"], in: dir)
         #expect(dry.status == 0, "\(dry.stderr)")
         #expect(dry.stdout.contains("==> iterations/m-1.md <=="))
         #expect(dry.stdout.contains("imported_from: TASK-1\n"))
         #expect(dry.stdout.contains("Would import 5 items and 1 iterations; skipped 1."))
-        #expect(try commitCount(sandbox, dir) == 1)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/backlog").filter { $0.hasSuffix(".md") }.isEmpty)
+        #expect(try commitCount(sandbox, dir) == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/backlog").filter { $0.hasSuffix(".md") }.count == 1)
 
         let run = try sandbox.board(args, in: dir)
         #expect(run.status == 0, "\(run.stderr)")
@@ -123,6 +124,11 @@ private let fixtures = Sandbox.packageRoot + "/Tests/BoardKitTests/Fixtures"
         #expect(run.stdout.contains("depends_on  TASK-2.1 → TASK-9  (dropped: not imported)"))
         let items = try itemsByOrigin(sandbox, dir)
         #expect(items["TASK-2"]?["status"] as? String == "review")
+        // Ordinals go below the board's own item (rank 1000): 1000 + 500, 1000 + 1000, 1000 + 2000.
+        #expect(items["TASK-3"]?["rank"] as? Int == 1500)
+        #expect(items["TASK-2"]?["rank"] as? Int == 2000)
+        #expect(items["TASK-1"]?["rank"] as? Int == 3000)
+        #expect(try sandbox.board("list", "-q", in: dir).stdout.hasPrefix(own + "\n"))
         #expect(items["TASK-1"]?["iteration"] as? String == "m-1")
         #expect(items["TASK-3"]?["iteration"] as? String == "m-1")
         #expect(items["TASK-1"]?["tags"] as? [String] == ["billing", "api"])
@@ -242,6 +248,12 @@ private let fixtures = Sandbox.packageRoot + "/Tests/BoardKitTests/Fixtures"
         #expect(try sandbox.board("import", "jira-csv", fixtures + "/jira.csv", "--map", "QA", in: dir).status == 2)
         #expect(try sandbox.board("import", "jira-csv", fixtures + "/jira.csv", "--map", "QA=nope", in: dir).status == 2)
         #expect(try sandbox.board("import", "backlog-md", sandbox.root.path, in: dir).status == 2)
+        // A key twice in one file: imported once, the second skipped.
+        try sandbox.write("Issue key,Summary,Status\nX-1,First,To Do\nX-1,Again,To Do\n", to: "twice.csv", in: sandbox.root.path)
+        let twice = try sandbox.board("import", "jira-csv", sandbox.path("twice.csv"), in: dir)
+        #expect(twice.status == 0, "\(twice.stderr)")
+        #expect(twice.stdout.split(separator: "\n").contains { $0.hasPrefix("X-1") && $0.contains(" skipped ") && $0.hasSuffix("duplicate key in the source") })
+        #expect(twice.stdout.contains("Imported 1 items and 0 iterations; skipped 1."))
         // --quiet prints the new ids only, one per line.
         let quiet = try sandbox.board("import", "jira-csv", fixtures + "/jira.csv", "-q", in: dir)
         let ids = quiet.stdout.split(separator: "\n")
