@@ -55,11 +55,13 @@ public struct JiraCSVImport {
         let importer = try Importer(workspace: workspace, map: map)
 
         var rows: [(row: [String], key: String, id: String)] = []
+        var issueKeys: [String: String] = [:]  // Issue id → Issue key
         for row in table.rows {
             guard let key = table.value(row, "Issue key") else {
                 importer.result.rows.append(.init(source: "?", outcome: "skipped", id: "", detail: "no issue key"))
                 continue
             }
+            if let issueID = table.value(row, "Issue id") { issueKeys[issueID] = key }
             if let id = importer.claim(key) {
                 rows.append((row, key, id))
             }
@@ -132,8 +134,12 @@ public struct JiraCSVImport {
             if let updated = Self.day(table.value(row, "Updated"), key, "updated", importer) { fields.append(("updated", .date(updated))) }
             if let resolved { fields.append(("resolved", .date(resolved))) }
             if let priority = table.value(row, "Priority") { fields.append(("priority", .string(priority.lowercased()))) }
-            if let epic = table.value(row, "Custom field (Epic Link)", "Epic Link", "Parent", "Parent id") {
+            if let epic = table.value(row, "Custom field (Epic Link)", "Epic Link") {
                 fields.append(("epic", .string(importer.boardID(epic) ?? epic)))
+            }
+            // Parent: a key, or Jira's numeric issue id of another row.
+            if let parent = table.value(row, "Parent key", "Parent", "Parent id").map({ issueKeys[$0] ?? $0 }) {
+                fields.append(("parent", .string(importer.boardID(parent) ?? parent)))
             }
             let links = boardIDs(related[key.uppercased()] ?? [], of: key, field: "related")
             if !links.isEmpty { fields.append(("related", .list(links))) }

@@ -150,19 +150,19 @@ private let fixtures = Sandbox.packageRoot + "/Tests/BoardKitTests/Fixtures"
                                     "--format", "json", in: dir)
         #expect(run.status == 0, "\(run.stderr)")
         let summary = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
-        #expect((summary["imported"] as! [Any]).count == 5)
+        #expect((summary["imported"] as! [Any]).count == 6)
         #expect((summary["iterations"] as! [[String: Any]]).map { $0["id"] as? String } == ["pay-sprint-1", "pay-sprint-2"])
         // 4 points is not on the scale 0,1,2,3,5,8,...: it goes up to 5, reported.
         let unmapped = (summary["unmapped"] as! [[String: Any]]).map { "\($0["field"]!)|\($0["value"]!)|\($0["mapped_to"]!)" }
         #expect(unmapped == ["points|PAY-5: 4|5"])
         #expect(try commitCount(sandbox, dir) == 2)
-        #expect(try sandbox.git("-C", dir, "log", "-1", "--format=%s") == "board: import 5 items, 2 iterations from jira-csv jira.csv\n")
+        #expect(try sandbox.git("-C", dir, "log", "-1", "--format=%s") == "board: import 6 items, 2 iterations from jira-csv jira.csv\n")
         #expect(try sandbox.git("-C", dir, "status", "--porcelain") == "")
         #expect(try sandbox.board("check", in: dir).status == 0)
 
         let items = try itemsByOrigin(sandbox, dir)
         let epic = try #require(items["PAY-1"]), card = try #require(items["PAY-2"]), refund = try #require(items["PAY-3"])
-        let flicker = try #require(items["PAY-4"]), receipts = try #require(items["PAY-5"])
+        let flicker = try #require(items["PAY-4"]), receipts = try #require(items["PAY-5"]), giftCard = try #require(items["PAY-6"])
         let epicID = try #require(epic["id"] as? String), cardID = try #require(card["id"] as? String)
 
         #expect(epic["type"] as? String == "story")
@@ -203,6 +203,12 @@ private let fixtures = Sandbox.packageRoot + "/Tests/BoardKitTests/Fixtures"
         #expect(receipts["points"] as? Int == 5)
         #expect(receipts["assignee"] is NSNull)
 
+        #expect(giftCard["type"] as? String == "task")  // Sub-task
+        #expect(giftCard["parent"] as? String == refund["id"] as? String)  // Parent id 10003 is PAY-3
+        #expect(giftCard["rank"] as? Int == 6000)  // sixth row: 6 × 1000
+        #expect(giftCard["created"] as? String == "2026-02-21")
+        #expect(giftCard["iteration"] is NSNull)
+
         func front(_ path: String) throws -> [String: Any] { try frontMatter(sandbox, dir, path) }
         // Sprint 1: PAY-2 (5, done), PAY-3 (3, carried over to sprint 2), PAY-4 (2, done): closed.
         // It ends on its last resolution, 2026-02-13, and starts 14 days earlier: 13 - 13 = 2026-01-31.
@@ -230,7 +236,7 @@ private let fixtures = Sandbox.packageRoot + "/Tests/BoardKitTests/Fixtures"
         let again = try sandbox.board("import", "jira-csv", fixtures + "/jira.csv", "--format", "json", in: dir)
         let second = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as! [String: Any]
         #expect((second["imported"] as! [Any]).isEmpty)
-        #expect((second["skipped"] as! [Any]).count == 5)  // the 5 items; no item is new, so no sprint is looked at
+        #expect((second["skipped"] as! [Any]).count == 6)  // the 6 items; no item is new, so no sprint is looked at
         #expect((second["iterations"] as! [Any]).isEmpty)
         #expect(try commitCount(sandbox, dir) == 2)
     }
@@ -257,7 +263,7 @@ private let fixtures = Sandbox.packageRoot + "/Tests/BoardKitTests/Fixtures"
         // --quiet prints the new ids only, one per line.
         let quiet = try sandbox.board("import", "jira-csv", fixtures + "/jira.csv", "-q", in: dir)
         let ids = quiet.stdout.split(separator: "\n")
-        #expect(ids.count == 5)
+        #expect(ids.count == 6)
         #expect(ids.allSatisfy { $0.hasPrefix("B-") && $0.count == 7 })
     }
 }
