@@ -46,7 +46,7 @@ public struct BacklogMDImport {
                     importer.result.rows.append(.init(source: key, outcome: "skipped", id: "", detail: "archived"))
                 } else if record.string("title") == nil {
                     importer.result.rows.append(.init(source: key, outcome: "skipped", id: "", detail: "\(folder)/\(file): no title"))
-                } else if let id = importer.claim(key) {
+                } else if let id = importer.claim(key, title: record.title) {
                     tasks.append((record, folder, id))
                 }
             }
@@ -116,7 +116,6 @@ public struct BacklogMDImport {
             }
             importer.addFile("\(RecordKind.item.folder)/\(id)-\(slugify(title)).md",
                              itemText(fields, body: record.bodyText))
-            importer.result.rows.append(.init(source: key, outcome: "imported", id: id, detail: title))
         }
         importer.addIterations(sprintOrder.compactMap { sprints[$0] })
         return try importer.finish(source: "backlog-md", dryRun: dryRun, options: options)

@@ -74,9 +74,9 @@ final class Importer {
     /// Ids given to source keys by this import, by upper-cased key.
     var newIDs: [String: String] = [:]
 
-    /// A new item id for a source key, or nil (and a skipped row) when it was imported before
-    /// or appears twice in the source.
-    func claim(_ key: String) -> String? {
+    /// A new item id for a source key (and an imported row, so rows keep the source's order),
+    /// or nil (and a skipped row) when it was imported before or appears twice in the source.
+    func claim(_ key: String, title: String) -> String? {
         if let id = existing[key.uppercased()] {
             result.rows.append(.init(source: key, outcome: "skipped", id: "", detail: "already imported as \(id)"))
             return nil
@@ -88,6 +88,7 @@ final class Importer {
         let id = workspace.newID(taken: taken)
         taken.insert(id)
         newIDs[key.uppercased()] = id
+        result.rows.append(.init(source: key, outcome: "imported", id: id, detail: title))
         return id
     }
 

@@ -62,7 +62,7 @@ public struct JiraCSVImport {
                 continue
             }
             if let issueID = table.value(row, "Issue id") { issueKeys[issueID] = key }
-            if let id = importer.claim(key) {
+            if let id = importer.claim(key, title: table.value(row, "Summary") ?? key) {
                 rows.append((row, key, id))
             }
         }
@@ -149,7 +149,6 @@ public struct JiraCSVImport {
                 body += description.replacingOccurrences(of: "\r\n", with: "\n") + "\n"
             }
             importer.addFile("\(RecordKind.item.folder)/\(id)-\(slugify(title)).md", itemText(fields, body: body))
-            importer.result.rows.append(.init(source: key, outcome: "imported", id: id, detail: title))
         }
         importer.addIterations(sprintOrder.compactMap { sprints[$0] })
         return try importer.finish(source: "jira-csv " + (file as NSString).lastPathComponent, dryRun: dryRun, options: options)
