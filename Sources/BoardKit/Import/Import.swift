@@ -188,9 +188,15 @@ struct SprintPlan {
     var members: [Member] = []
     var start: String?
     var end: String?
+    /// `closed`, `active` or `planned` when the source says so.
+    var state: String?
+    var goal: String?
 
-    /// Closed when every item in it was finished there or carried over to a later sprint.
-    var isClosed: Bool { !members.isEmpty && members.allSatisfy { $0.completedHere || $0.carriedOver } }
+    /// Closed when the source says so, else when every item in it was finished there or carried
+    /// over to a later sprint.
+    var isClosed: Bool {
+        state.map { $0 == "closed" } ?? (!members.isEmpty && members.allSatisfy { $0.completedHere || $0.carriedOver })
+    }
     var lastResolved: String? { members.filter(\.completedHere).compactMap(\.resolved).max() }
 }
 
@@ -227,10 +233,12 @@ extension Importer {
                 result.rows.append(.init(source: plan.name, outcome: "skipped", id: plan.id, detail: "iteration exists"))
                 continue
             }
-            let state = plan.isClosed ? "closed" : activeGiven ? "planned" : "active"
-            if !plan.isClosed { activeGiven = true }
+            let state = plan.state ?? (plan.isClosed ? "closed" : activeGiven ? "planned" : "active")
+            if state == "active" { activeGiven = true }
             var fields: [(String, YAMLValue)] = [("id", .string(plan.id)), ("name", .string(plan.name)),
-                                                  ("start", .date(start)), ("end", .date(end)), ("state", .string(state))]
+                                                  ("start", .date(start)), ("end", .date(end))]
+            if let goal = plan.goal { fields.append(("goal", .string(goal))) }
+            fields.append(("state", .string(state)))
             if plan.isClosed {
                 func entries(_ members: [SprintPlan.Member]) -> YAMLValue {
                     .seq(members.map { .map([YAMLPair("id", .string($0.id)), YAMLPair("points", .number($0.points ?? 0))]) })

@@ -112,12 +112,12 @@ public struct JiraCSVImport {
             let isDone = workspace.config.category(of: status) == .done
             let points = table.values(row, pointsColumns).first.flatMap { Double($0) }.map { importer.points($0, source: key) }
             let created = Self.day(table.value(row, "Created"), key, "created", importer)
-            let issueSprints = table.values(row, ["Sprint"])
-            for (n, name) in issueSprints.enumerated() {
-                let sprintID = slugify(name)
+            let issueSprints = table.values(row, ["Sprint"]).map(Self.sprint)
+            for (n, sprint) in issueSprints.enumerated() {
+                let sprintID = slugify(sprint.name)
                 if sprints[sprintID] == nil { sprintOrder.append(sprintID) }
                 let last = n == issueSprints.count - 1
-                sprints[sprintID, default: SprintPlan(name: name, id: sprintID)].members.append(.init(
+                sprints[sprintID, default: sprint].members.append(.init(
                     id: id, points: points, completedHere: last && isDone, carriedOver: !last,
                     created: created, resolved: resolved))
             }
@@ -127,7 +127,7 @@ public struct JiraCSVImport {
                 ("status", .string(status)), ("points", points.map(YAMLValue.number) ?? .null), ("rank", .number(rank)),
                 ("assignee", table.value(row, "Assignee").map(YAMLValue.string) ?? .null),
                 ("tags", .list(table.values(row, ["Labels"]))),
-                ("iteration", issueSprints.last.map { .string(slugify($0)) } ?? .null),
+                ("iteration", issueSprints.last.map { .string($0.id) } ?? .null),
                 ("depends_on", .list(boardIDs(dependsOn[key.uppercased()] ?? [], of: key, field: "depends_on"))),
                 ("created", created.map(YAMLValue.date) ?? .null),
             ]
@@ -165,6 +165,36 @@ public struct JiraCSVImport {
             importer.unmapped("type", other, "task")
             return "task"
         }
+    }
+
+    /// A Sprint cell: a name (Jira Cloud), or Jira Server's full form
+    /// `com.atlassian.greenhopper.service.sprint.Sprint@1f[id=4,state=CLOSED,name=PAY 1,startDate=2026-01-31T09:00:00.000Z,...]`,
+    /// whose state, dates and goal are used.
+    static func sprint(_ cell: String) -> SprintPlan {
+        guard cell.hasSuffix("]"), let open = cell.firstIndex(of: "["), cell[..<open].contains("Sprint") else {
+            return SprintPlan(name: cell, id: slugify(cell))
+        }
+        // key=value pairs separated by commas; a comma not followed by `key=` belongs to the value.
+        var values: [String: String] = [:]
+        var key: String?
+        for part in cell[cell.index(after: open)..<cell.index(before: cell.endIndex)].split(separator: ",", omittingEmptySubsequences: false) {
+            if let eq = part.firstIndex(of: "="), part[..<eq].allSatisfy({ $0.isLetter }) {
+                key = String(part[..<eq])
+                values[key!] = String(part[part.index(after: eq)...])
+            } else if let key {
+                values[key, default: ""] += "," + part
+            }
+        }
+        let name = values["name"] ?? cell
+        var plan = SprintPlan(name: name, id: slugify(name))
+        func day(_ key: String) -> String? {
+            values[key].flatMap { $0.count >= 10 && isDate(String($0.prefix(10))) ? String($0.prefix(10)) : nil }
+        }
+        plan.start = day("startDate")
+        plan.end = day("completeDate") ?? day("endDate")
+        plan.state = ["CLOSED": "closed", "ACTIVE": "active", "FUTURE": "planned"][values["state"] ?? ""]
+        plan.goal = values["goal"].flatMap { $0.isEmpty || $0 == "<null>" ? nil : $0 }
+        return plan
     }
 
     /// Jira's dates (`12/Mar/24 10:15 AM`, `2024-03-12 10:15`, ISO 8601) as `YYYY-MM-DD`.

@@ -241,6 +241,39 @@ private let fixtures = Sandbox.packageRoot + "/Tests/BoardKitTests/Fixtures"
         #expect(try commitCount(sandbox, dir) == 2)
     }
 
+    @Test func jiraServerSprintCellsGiveStateDatesAndGoal() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        let s7 = "com.atlassian.greenhopper.service.sprint.Sprint@1a2b[id=7,rapidViewId=2,state=CLOSED,name=Team A, Sprint 7,"
+            + "goal=Ship it,startDate=2026-01-05T09:00:00.000Z,endDate=2026-01-16T17:00:00.000Z,completeDate=2026-01-16T16:30:00.000Z,sequence=7]"
+        let s8 = "com.atlassian.greenhopper.service.sprint.Sprint@9f[id=8,rapidViewId=2,state=ACTIVE,name=Team A, Sprint 8,"
+            + "goal=<null>,startDate=2026-01-19T09:00:00.000Z,endDate=2026-01-30T17:00:00.000Z,completeDate=<null>,sequence=8]"
+        let csv = "Issue key,Summary,Status,Resolved,Story Points,Sprint,Sprint\r\n"
+            + "S-1,Alpha,Done,2026-01-09 12:00,3,\"\(s7)\",\r\n"
+            + "S-2,Beta,In Progress,,2,\"\(s7)\",\"\(s8)\"\r\n"
+        try sandbox.write(csv, to: "server.csv", in: sandbox.root.path)
+        let run = try sandbox.board("import", "jira-csv", sandbox.path("server.csv"), in: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        let items = try itemsByOrigin(sandbox, dir)
+        #expect(items["S-1"]?["iteration"] as? String == "team-a-sprint-7")
+        #expect(items["S-2"]?["iteration"] as? String == "team-a-sprint-8")
+        #expect(items["S-1"]?["resolved"] as? String == "2026-01-09")
+        let s7File = try frontMatter(sandbox, dir, "iterations/team-a-sprint-7.md")
+        #expect(s7File["name"] as? String == "Team A, Sprint 7")
+        #expect(s7File["state"] as? String == "closed")
+        #expect(s7File["goal"] as? String == "Ship it")
+        #expect(s7File["start"] as? String == "2026-01-05")
+        #expect(s7File["end"] as? String == "2026-01-16")  // completeDate
+        #expect((s7File["commitment"] as? [String: Any])?["points"] as? Int == 5)  // 3 + 2
+        #expect((s7File["outcome"] as? [String: Any])?["completed_points"] as? Int == 3)  // S-1 only
+        let s8File = try frontMatter(sandbox, dir, "iterations/team-a-sprint-8.md")
+        #expect(s8File["state"] as? String == "active")
+        #expect(s8File["start"] as? String == "2026-01-19")
+        #expect(s8File["end"] as? String == "2026-01-30")
+        #expect(s8File["goal"] == nil)
+        #expect(try sandbox.board("check", in: dir).status == 0)
+    }
+
     @Test func jiraCSVErrorsAndQuiet() throws {
         let sandbox = try Sandbox()
         let dir = try sandbox.makeBoard()
