@@ -83,7 +83,7 @@ public struct BacklogMDImport {
                     if sprints[sprintID] == nil { sprintOrder.append(sprintID) }
                     sprints[sprintID, default: SprintPlan(name: found.title, id: sprintID)].members.append(.init(
                         id: id, points: nil, completedHere: workspace.config.category(of: status) == .done, carriedOver: false,
-                        created: Self.day(record.string("created_date")), resolved: Self.day(record.string("updated_date"))))
+                        created: datePrefix(record.string("created_date")), resolved: datePrefix(record.string("updated_date"))))
                     iteration = sprintID
                 }
             }
@@ -103,8 +103,8 @@ public struct BacklogMDImport {
             if assignees.count > 1 { fields.append(("assignees", .list(assignees))) }
             fields += [("tags", .list(tags)), ("iteration", iteration.map(YAMLValue.string) ?? .null),
                        ("depends_on", .list(dependsOn)),
-                       ("created", Self.day(record.string("created_date")).map(YAMLValue.date) ?? .null)]
-            if let updated = Self.day(record.string("updated_date")) { fields.append(("updated", .date(updated))) }
+                       ("created", datePrefix(record.string("created_date")).map(YAMLValue.date) ?? .null)]
+            if let updated = datePrefix(record.string("updated_date")) { fields.append(("updated", .date(updated))) }
             if let priority = record.string("priority") { fields.append(("priority", .string(priority))) }
             if let parent = record.string("parent_task_id") {
                 fields.append(("parent", .string(importer.boardID(parent) ?? parent)))
@@ -132,12 +132,6 @@ public struct BacklogMDImport {
             importer.unmapped("type", other, "task")
             return "task"
         }
-    }
-
-    /// `2026-01-01 23:37` → `2026-01-01`.
-    static func day(_ value: String?) -> String? {
-        guard let value, value.count >= 10, isDate(String(value.prefix(10))) else { return nil }
-        return String(value.prefix(10))
     }
 
     /// The `*.md` files of a folder (file name without `.md`, record), unreadable ones as skipped rows.

@@ -160,6 +160,12 @@ func yamlValue(_ node: Node) -> YAMLValue {
     }
 }
 
+/// The date a timestamp starts with: `2026-01-01 23:37` → `2026-01-01`.
+func datePrefix(_ value: String?) -> String? {
+    guard let value, value.count >= 10, isDate(String(value.prefix(10))) else { return nil }
+    return String(value.prefix(10))
+}
+
 /// `YYYY-MM-DD` plus `days` (which may be negative).
 func addDays(_ date: String, _ days: Int) -> String {
     let formatter = DateFormatter()

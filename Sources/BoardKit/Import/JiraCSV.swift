@@ -187,11 +187,8 @@ public struct JiraCSVImport {
         }
         let name = values["name"] ?? cell
         var plan = SprintPlan(name: name, id: slugify(name))
-        func day(_ key: String) -> String? {
-            values[key].flatMap { $0.count >= 10 && isDate(String($0.prefix(10))) ? String($0.prefix(10)) : nil }
-        }
-        plan.start = day("startDate")
-        plan.end = day("completeDate") ?? day("endDate")
+        plan.start = datePrefix(values["startDate"])
+        plan.end = datePrefix(values["completeDate"]) ?? datePrefix(values["endDate"])
         plan.state = ["CLOSED": "closed", "ACTIVE": "active", "FUTURE": "planned"][values["state"] ?? ""]
         plan.goal = values["goal"].flatMap { $0.isEmpty || $0 == "<null>" ? nil : $0 }
         return plan
@@ -200,7 +197,7 @@ public struct JiraCSVImport {
     /// Jira's dates (`12/Mar/24 10:15 AM`, `2024-03-12 10:15`, ISO 8601) as `YYYY-MM-DD`.
     static func day(_ value: String?, _ key: String, _ field: String, _ importer: Importer) -> String? {
         guard let value, !value.isEmpty else { return nil }
-        if value.count >= 10, isDate(String(value.prefix(10))) { return String(value.prefix(10)) }
+        if let day = datePrefix(value) { return day }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
