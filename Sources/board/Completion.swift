@@ -13,6 +13,14 @@ enum Completion {
         candidates(arguments, prefix) { $0.config.statuses.map(\.name) }
     }
 
+    static let iterationIDs = CompletionKind.custom { arguments, _, prefix in
+        candidates(arguments, prefix) { $0.load(.iteration).records.map(\.id).sorted() }
+    }
+
+    static let tags = CompletionKind.custom { arguments, _, prefix in
+        candidates(arguments, prefix) { Set($0.load(.item).records.flatMap(\.tags)).sorted() }
+    }
+
     private static func candidates(_ arguments: [String], _ prefix: String, _ values: (Workspace) -> [String]) -> [String] {
         var directory = ProcessInfo.processInfo.environment["BOARD_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "."
         if let c = arguments.firstIndex(of: "-C"), c + 1 < arguments.count { directory = arguments[c + 1] }

@@ -59,13 +59,13 @@ func json(_ d: Diagnostic) -> [String: Any] {
 struct ItemFilterOptions: ParsableArguments {
     @Option(help: "Only items with this status; repeat or separate with commas.", completion: Completion.statuses)
     var status: [String] = []
-    @Option(help: "Only items of this type.")
+    @Option(help: "Only items of this type.", completion: .list(itemTypes))
     var type: [String] = []
-    @Option(help: "Only items with this tag.")
+    @Option(help: "Only items with this tag.", completion: Completion.tags)
     var tag: [String] = []
     @Option(help: "Only items assigned to this person.")
     var assignee: [String] = []
-    @Option(help: "Only items in this iteration.")
+    @Option(help: "Only items in this iteration.", completion: Completion.iterationIDs)
     var iteration: [String] = []
     @Option(help: "Only items serving this objective.")
     var objective: [String] = []

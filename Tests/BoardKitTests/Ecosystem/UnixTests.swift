@@ -29,11 +29,15 @@ import Testing
     @Test func bashCompletionOffersCommandsItemIDsAndStatuses() throws {
         let sandbox = try Sandbox()
         let dir = try sandbox.makeBoard()
-        let id = addedID(try sandbox.board("add", "Export invoices", in: dir))
+        let id = addedID(try sandbox.board("add", "Export invoices", "--tag", "billing", in: dir))
+        try sandbox.write("---\nid: 2026-S05\nname: Sprint 5\n---\n", to: "iterations/2026-S05.md", in: dir)
         #expect(try complete(sandbox, "board mo", in: dir) == ["move"])
         #expect(try complete(sandbox, "board show ", in: dir) == [id])
         #expect(try complete(sandbox, "board move \(id) ", in: dir) == ["backlog", "ready", "in-progress", "review", "done"])
         #expect(try complete(sandbox, "board list --status re", in: dir) == ["ready", "review"])
+        #expect(try complete(sandbox, "board export csv --iteration ", in: dir) == ["2026-S05"])
+        #expect(try complete(sandbox, "board list --tag b", in: dir) == ["billing"])
+        #expect(try complete(sandbox, "board list --type s", in: dir) == ["story", "spike"])
         for shell in ["zsh", "fish"] {
             let script = try sandbox.board("--generate-completion-script", shell)
             #expect(script.status == 0 && script.stdout.contains("board"))
