@@ -4,8 +4,9 @@ PREFIX  ?= /usr/local
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo)
 APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 BIN     := .build/debug/board
+MAN     := .build/plugins/GenerateManual/outputs/board/board.1
 
-.PHONY: all deps build release demo test test-long bench install clean
+.PHONY: all deps build release man demo test test-long bench install clean
 
 all: build
 
@@ -34,10 +35,21 @@ test: deps
 test-long: deps
 	BOARD_PROPERTY_CASES=10000 $(SWIFT) test
 
-install: release
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/board
+# The man page, generated from the command definitions by argument-parser's plugin (works offline).
+man: release
+	$(SWIFT) package plugin generate-manual
+
+# Binary, board template, man page and bash, zsh and fish completions.
+install: release man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/board $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	install -m 755 .build/release/board $(DESTDIR)$(PREFIX)/bin/board
 	cp -R .build/release/board_BoardKit.resources/board-template $(DESTDIR)$(PREFIX)/share/board/
+	install -m 644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1/board.1
+	.build/release/board --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/board
+	.build/release/board --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_board
+	.build/release/board --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/board.fish
 
 clean:
 	rm -rf .build

@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/onevcat/Rainbow", from: "4.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -20,7 +21,7 @@ let package = Package(
         ),
         .target(
             name: "BoardKit",
-            dependencies: ["Clibgit2", "Yams", "Rainbow"],
+            dependencies: ["Clibgit2", "Yams", "Rainbow", .product(name: "CSV", package: "CSV.swift")],
             resources: [.copy("Resources/board-template")]
         ),
         .executableTarget(

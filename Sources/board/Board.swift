@@ -16,6 +16,7 @@ struct Board: ParsableCommand {
             Init.self, Add.self, List.self, Show.self, Edit.self, Move.self, Set.self, Rank.self, Check.self,
             IterationCommand.self, VelocityCommand.self, PlanCommand.self, ForecastCommand.self,
             Objective.self, Change.self,
+            Import.self, Export.self,
             Dev.self,
         ]
     )

@@ -54,3 +54,24 @@ func json(_ d: Diagnostic) -> [String: Any] {
     if let line = d.line { object["line"] = line }
     return object
 }
+
+/// The item filters of `list` and `export`.
+struct ItemFilterOptions: ParsableArguments {
+    @Option(help: "Only items with this status; repeat or separate with commas.", completion: Completion.statuses)
+    var status: [String] = []
+    @Option(help: "Only items of this type.", completion: .list(itemTypes))
+    var type: [String] = []
+    @Option(help: "Only items with this tag.", completion: Completion.tags)
+    var tag: [String] = []
+    @Option(help: "Only items assigned to this person.")
+    var assignee: [String] = []
+    @Option(help: "Only items in this iteration.", completion: Completion.iterationIDs)
+    var iteration: [String] = []
+    @Option(help: "Only items serving this objective.")
+    var objective: [String] = []
+
+    var filter: ItemFilter {
+        ItemFilter(statuses: splitList(status), types: splitList(type), tags: splitList(tag),
+                   assignees: splitList(assignee), iterations: splitList(iteration), objectives: splitList(objective))
+    }
+}

@@ -14,7 +14,7 @@ extension Board {
         var type = "story"
         @Option(help: "Story points, from the board's scale.")
         var points: Double?
-        @Option(help: "Workflow status (default: the first todo status).")
+        @Option(help: "Workflow status (default: the first todo status).", completion: Completion.statuses)
         var status: String?
         @Option(name: .customLong("tag"), help: "A tag; repeat or separate with commas.")
         var tags: [String] = []

@@ -109,7 +109,7 @@ extension Board {
                     print(renderJSON(object))
                     return
                 }
-                printRecord(change)
+                print(recordText(change))
                 let items = workspace.load(.item).records
                 let related = change.related.map { id in items.first { $0.id.caseInsensitiveCompare(id) == .orderedSame } }
                 if !related.isEmpty {

@@ -7,7 +7,7 @@ extension Board {
         static let configuration = CommandConfiguration(
             abstract: "Edit an item in $EDITOR; it is checked when you save and committed only if valid.")
 
-        @Argument(help: "The item's id.")
+        @Argument(help: "The item's id.", completion: Completion.itemIDs)
         var id: String
 
         @OptionGroup var global: GlobalOptions

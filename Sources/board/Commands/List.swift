@@ -6,18 +6,7 @@ extension Board {
         static let configuration = CommandConfiguration(
             commandName: "list", abstract: "List items in backlog order (by rank).", aliases: ["ls"])
 
-        @Option(help: "Only items with this status; repeat or separate with commas.")
-        var status: [String] = []
-        @Option(help: "Only items of this type.")
-        var type: [String] = []
-        @Option(help: "Only items with this tag.")
-        var tag: [String] = []
-        @Option(help: "Only items assigned to this person.")
-        var assignee: [String] = []
-        @Option(help: "Only items in this iteration.")
-        var iteration: [String] = []
-        @Option(help: "Only items serving this objective.")
-        var objective: [String] = []
+        @OptionGroup var filters: ItemFilterOptions
         @Option(help: "Order: rank (default) or wsjf (highest score first, with a WSJF column; unscored items last).")
         var sort = "rank"
 
@@ -29,11 +18,8 @@ extension Board {
             let workspace = try global.workspace()
             let loaded = workspace.load(.item)
             report(loaded.diagnostics)
-            let filter = ItemFilter(statuses: splitList(status), types: splitList(type), tags: splitList(tag),
-                                    assignees: splitList(assignee), iterations: splitList(iteration),
-                                    objectives: splitList(objective))
             let byWSJF = sort == "wsjf"
-            var items = workspace.ordered(loaded.records.filter(filter.matches))
+            var items = workspace.ordered(loaded.records.filter(filters.filter.matches))
             if byWSJF { items = WSJFOrder(items).items }
             if output.json {
                 print(renderJSON(items.map { item -> [String: Any] in
@@ -60,7 +46,7 @@ extension Board {
                 for (i, item) in items.enumerated() { table.rows[i].insert(item.wsjf.map(formatScore) ?? "unscored", at: 4) }
                 table.rightAligned = [3, 4]
             }
-            print(table.render())
+            Pager.print(table.render())
         }
     }
 }

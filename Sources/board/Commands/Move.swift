@@ -6,9 +6,9 @@ extension Board {
         static let configuration = CommandConfiguration(
             abstract: "Move an item to another workflow status (respecting WIP limits).")
 
-        @Argument(help: "The item's id.")
+        @Argument(help: "The item's id.", completion: Completion.itemIDs)
         var id: String
-        @Argument(help: "The new status.")
+        @Argument(help: "The new status.", completion: Completion.statuses)
         var status: String
         @Flag(help: "Move even past the status's WIP limit.")
         var force = false

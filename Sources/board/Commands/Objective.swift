@@ -117,7 +117,7 @@ extension Board {
                     print(renderJSON(object))
                     return
                 }
-                printRecord(objective, skipping: ["kpi"])
+                print(recordText(objective, skipping: ["kpi"]))
                 print("")
                 if let kpi = objective.kpi {
                     print("KPI: \(kpi.name.map { $0 + " " } ?? "")\(kpi.summary)")

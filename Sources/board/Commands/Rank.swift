@@ -12,7 +12,7 @@ extension Board {
                 WSJF = (value + time_criticality + risk_reduction) / points, highest first; ties keep their order, items without the inputs follow the scored ones in their order, done items go last.
                 """)
 
-        @Argument(help: "The item's id.")
+        @Argument(help: "The item's id.", completion: Completion.itemIDs)
         var id: String?
         @Option(help: "Put it just before this item.")
         var before: String?

@@ -7,7 +7,7 @@ extension Board {
             abstract: "Set front-matter fields of an item; KEY= removes a field.",
             discussion: "Example: board set B-7k3qz points=5 tags=billing,api assignee=alice")
 
-        @Argument(help: "The item's id.")
+        @Argument(help: "The item's id.", completion: Completion.itemIDs)
         var id: String
         @Argument(help: "KEY=VALUE assignments.")
         var assignments: [String]

@@ -1,11 +1,12 @@
 import ArgumentParser
 import BoardKit
+import Foundation
 
 extension Board {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one item: its fields, text, WSJF score and change tasks.")
 
-        @Argument(help: "The item's id.")
+        @Argument(help: "The item's id.", completion: Completion.itemIDs)
         var id: String
 
         @OptionGroup var global: GlobalOptions
@@ -23,29 +24,30 @@ extension Board {
                 print(renderJSON(object))
                 return
             }
-            printRecord(record)
-            if let score = record.wsjf { print("\nWSJF: \(formatScore(score))") }
+            var text = recordText(record)
+            if let score = record.wsjf { text += "\n\nWSJF: \(formatScore(score))" }
             if !changes.isEmpty {
                 let config = workspace.config
-                print("\nChange tasks:")
-                print(Table(headers: ["ID", "KIND", "STATUS", "DUE", "TITLE"], rows: changes.map {
+                text += "\n\nChange tasks:\n" + Table(headers: ["ID", "KIND", "STATUS", "DUE", "TITLE"], rows: changes.map {
                     [$0.id, $0.changeKind, colouredStatus($0.status, config.category(of: $0.status)), $0.due ?? "", $0.title]
-                }, rightAligned: []).render())
+                }, rightAligned: []).render()
             }
+            Pager.print(text)
         }
     }
 }
 
 /// A record's fields as an aligned table (except `skipping` keys), its path and its text.
-func printRecord(_ record: Record, skipping: [String] = []) {
-    print("\(record.id.bold)  \(record.title)")
+func recordText(_ record: Record, skipping: [String] = []) -> String {
+    var text = "\(record.id.bold)  \(record.title)\n"
     let rows = record.document.fields.filter { !(["id", "title"] + skipping).contains($0.key) }.map { field -> [String] in
         [field.key + ":", describe(field.value.plainValue)]
     }
-    print(Table(headers: ["", ""], rows: rows, rightAligned: []).render())
-    print("path: \(record.path)".dim)
+    text += Table(headers: ["", ""], rows: rows, rightAligned: []).render() + "\n"
+    text += "path: \(record.path)".dim
     let body = record.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
-    if !body.isEmpty { print("\n" + body) }
+    if !body.isEmpty { text += "\n\n" + body }
+    return text
 }
 
 private func describe(_ value: Any) -> String {
@@ -56,5 +58,3 @@ private func describe(_ value: Any) -> String {
     default: return "\(value)"
     }
 }
-
-import Foundation
