@@ -283,6 +283,12 @@ struct HistoryFixture {
         let cached = try JSONDecoder().decode(Timeline.self, from: Data(contentsOf: URL(fileURLWithPath: cacheDir + "/" + files[0])))
         #expect(cached.tip == f.commits["c8"]!)
         #expect(try f.sandbox.board("scope", "S1", "--format", "json", in: f.dir).stdout == first.stdout)
+        // The second run reads the cache, not history: a name planted in it shows up.
+        let file = URL(fileURLWithPath: cacheDir + "/" + files[0])
+        let original = try Data(contentsOf: file)
+        try Data(String(decoding: original, as: UTF8.self).replacingOccurrences(of: "\"dave\"", with: "\"planted\"").utf8).write(to: file)
+        #expect(try f.sandbox.board("scope", "S1", in: f.dir).stdout.contains("planted"))
+        try original.write(to: file)
         // A new commit extends the cached walk: D back to 5 points on 03-13 is a re-estimate of +2.
         try f.sandbox.write(HistoryFixture.item(HistoryFixture.d, "Delta", status: "done", points: 5, iteration: "S1", created: "2026-03-05"),
                             to: "backlog/\(HistoryFixture.d)-delta.md", in: f.dir)

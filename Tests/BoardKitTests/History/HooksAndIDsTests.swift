@@ -51,6 +51,14 @@ import Testing
         // 3 → 5 points, no iteration: +2 points outside any iteration.
         #expect(message.contains("board: 0 added, 0 removed, 1 changed; points: no iteration +2"))
 
+        // `git commit -a` stages into a temporary index (GIT_INDEX_FILE): that is the one checked.
+        let fixed = try sandbox.read(path, in: dir)
+        try sandbox.write(fixed.replacingOccurrences(of: "status: ready", with: "status: limbo"), to: path, in: dir)
+        let all = try sandbox.run("/usr/bin/git", ["-C", dir, "commit", "-q", "-a", "-m", "bad too"])
+        #expect(all.status != 0)
+        #expect(all.stderr.contains("\(path):5: error: unknown status limbo"))
+        try sandbox.write(fixed, to: path, in: dir)
+
         let uninstall = try sandbox.board("hooks", "uninstall", in: dir)
         #expect(uninstall.status == 0)
         #expect(!FileManager.default.fileExists(atPath: dir + "/.git/hooks/prepare-commit-msg"))
