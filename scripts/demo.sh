@@ -20,4 +20,11 @@ run rank "$d" --before "$b"
 run list
 run show "$a"
 run check
+# Acceptance criteria make items ready to plan (the editor here just appends a checklist line).
+for id in "$a" "$b" "$c" "$d"; do
+  EDITOR='printf "%s\n" "- [ ] Works as described" >>' "$board" -C "$dir/sample" edit "$id"
+done
+run iteration new --goal "Customers get invoices as PDF"
+run plan --velocity 10
+run iteration start S1
 echo; echo "\$ git log --oneline"; git -C "$dir/sample" log --oneline

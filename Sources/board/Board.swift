@@ -14,6 +14,7 @@ struct Board: ParsableCommand {
         version: boardVersion,
         subcommands: [
             Init.self, Add.self, List.self, Show.self, Edit.self, Move.self, Set.self, Rank.self, Check.self,
+            IterationCommand.self, VelocityCommand.self, PlanCommand.self, ForecastCommand.self,
             Diff.self, Scope.self, Burndown.self, Flow.self, Hooks.self, FixIDs.self,
         ]
     )

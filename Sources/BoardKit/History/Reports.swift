@@ -1,85 +1,45 @@
 import Foundation
-import Yams
-
-/// The fields of an iteration file (docs/format.md, "Iterations") that the history reports need.
-/// A minimal reader: the full iteration model is built on the `plan` branch.
-public struct IterationWindow: Sendable {
-    public var id: String
-    public var start: String
-    public var end: String
-    public var daysOff: Set<String>
-    /// Points of the `commitment` snapshot written when the iteration started, if any.
-    public var commitment: Double?
-
-    /// Monday to Friday, minus the team's days off.
-    public func isWorkingDay(_ day: String) -> Bool { !isWeekend(day) && !daysOff.contains(day) }
-
-    /// Every calendar day from `start` to `end`.
-    public var days: [String] { dayRange(start, end) }
-}
 
 /// Every calendar day from `a` to `b` inclusive (empty when b < a).
 public func dayRange(_ a: String, _ b: String) -> [String] {
-    guard let first = utcDate(a), let last = utcDate(b), first <= last else { return [] }
-    return stride(from: first.timeIntervalSince1970, through: last.timeIntervalSince1970, by: 86_400)
-        .map { dayString(Date(timeIntervalSince1970: $0)) }
+    guard let first = WorkCalendar.dayNumber(a), let last = WorkCalendar.dayNumber(b), first <= last else { return [] }
+    return (first...last).map(WorkCalendar.date)
 }
 
 /// Whole days from `a` to `b`.
-public func daysBetween(_ a: String, _ b: String) -> Int? {
-    guard let x = utcDate(a), let y = utcDate(b) else { return nil }
-    return Int((y.timeIntervalSince(x) / 86_400).rounded())
-}
-
-func utcDate(_ day: String) -> Date? {
-    guard isDate(day) else { return nil }
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    let p = day.split(separator: "-").compactMap { Int($0) }
-    return calendar.date(from: DateComponents(year: p[0], month: p[1], day: p[2]))
-}
-
-func isWeekend(_ day: String) -> Bool {
-    guard let date = utcDate(day) else { return false }
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    let weekday = calendar.component(.weekday, from: date)
-    return weekday == 1 || weekday == 7
+func daysBetween(_ a: String, _ b: String) -> Int? {
+    guard let x = WorkCalendar.dayNumber(a), let y = WorkCalendar.dayNumber(b) else { return nil }
+    return y - x
 }
 
 /// ISO week of a day, `2026-W10`.
 func isoWeek(_ day: String) -> String {
-    guard let date = utcDate(day) else { return day }
+    guard let n = WorkCalendar.dayNumber(day) else { return day }
     var calendar = Calendar(identifier: .iso8601)
     calendar.timeZone = TimeZone(identifier: "UTC")!
-    let c = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: date)
+    let c = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: Date(timeIntervalSince1970: Double(n) * 86_400))
     return String(format: "%04d-W%02d", c.yearForWeekOfYear ?? 0, c.weekOfYear ?? 0)
 }
 
 extension Workspace {
-    /// The iteration named `id`, or without an id the `active` one (else the one holding today).
-    public func iterationWindow(_ id: String?) throws -> IterationWindow {
-        let loaded = load(.iteration)
-        let record: Record
+    /// The iteration a report is about: the one named, else the `active` one, else the one holding today.
+    public func reportIteration(_ id: String?) throws -> Iteration {
+        let iteration: Iteration
         if let id {
-            record = try find(id, among: loaded, kind: .iteration)
+            iteration = try self.iteration(id)
         } else {
             let today = Workspace.today
-            guard let found = loaded.records.first(where: { $0.string("state") == "active" })
-                ?? loaded.records.first(where: { ($0.string("start") ?? "~") <= today && today <= ($0.string("end") ?? "") })
+            let all = iterations().iterations
+            guard let found = all.first(where: { $0.state == .active })
+                ?? all.first(where: { $0.start <= today && today <= $0.end && isDate($0.start) })
             else { throw BoardError.usage("no active iteration; name one") }
-            record = found
+            iteration = found
         }
-        guard let start = record.string("start"), isDate(start), let end = record.string("end"), isDate(end), start <= end else {
-            throw BoardError.invalidFile(Diagnostic(path: record.path, line: record.document.lineNumber(of: "start"),
+        guard isDate(iteration.start), isDate(iteration.end), iteration.start <= iteration.end else {
+            throw BoardError.invalidFile(Diagnostic(path: iteration.record.path, line: iteration.record.document.lineNumber(of: "start"),
                                                     message: "an iteration needs dates start and end (YYYY-MM-DD, start first)"))
         }
-        var commitment: Double?
-        if let node = record.document.value("commitment"), let points = node["points"] {
-            commitment = points.int.map(Double.init) ?? points.float
-        }
-        return IterationWindow(id: record.id, start: start, end: end, daysOff: Set(record.strings("days_off")),
-                               commitment: commitment)
+        return iteration
     }
 }
 
@@ -124,7 +84,7 @@ public struct ScopeChange: Sendable {
 
 /// `board scope`: how an iteration's scope moved after its start.
 public struct ScopeReport: Sendable {
-    public var iteration: IterationWindow
+    public var iteration: Iteration
     /// Points in the iteration at the end of its first day.
     public var startPoints: Double
     public var changes: [ScopeChange]
@@ -133,7 +93,7 @@ public struct ScopeReport: Sendable {
     public var reestimated: Double { changes.filter { $0.kind == .reestimated }.map(\.delta).reduce(0, +) }
     public var net: Double { changes.map(\.delta).reduce(0, +) }
 
-    public init(iteration: IterationWindow, timeline: Timeline) {
+    public init(iteration: Iteration, timeline: Timeline) {
         self.iteration = iteration
         let id = iteration.id
         func points(_ s: ItemState?) -> Double { s?.points ?? 0 }
@@ -178,19 +138,21 @@ extension Workspace {
     /// Remaining, completed and total points per day from the iteration's start to its end or today.
     /// The ideal line falls from the commitment (or the scope at the end of the first day) to 0
     /// in equal steps per working day, flat on other days.
-    public func burndown(_ iteration: IterationWindow, timeline: Timeline) -> (commitment: Double, days: [BurndownDay]) {
-        let days = iteration.days.filter { $0 <= max(Workspace.today, iteration.start) }
+    public func burndown(_ iteration: Iteration, timeline: Timeline) -> (commitment: Double, days: [BurndownDay]) {
+        let days = dayRange(iteration.start, min(iteration.end, max(Workspace.today, iteration.start)))
         let states = timeline.states(onDays: days)
-        let working = iteration.days.filter(iteration.isWorkingDay).count
-        var commitment = iteration.commitment ?? 0
+        let workingDays = Set(iteration.workingDays)
+        let working = workingDays.count
+        let committed = iteration.commitment?.points
+        var commitment = committed ?? 0
         var result: [BurndownDay] = []
         var workedSoFar = 0
         for (day, state) in zip(days, states) {
             let items = state.values.filter { $0.iteration == iteration.id }
             let scope = items.map { $0.points ?? 0 }.reduce(0, +)
             let remaining = items.filter { config.category(of: $0.status) != .done }.map { $0.points ?? 0 }.reduce(0, +)
-            if day == iteration.start, iteration.commitment == nil { commitment = scope }
-            let isWorking = iteration.isWorkingDay(day)
+            if day == iteration.start, committed == nil { commitment = scope }
+            let isWorking = workingDays.contains(day)
             if isWorking { workedSoFar += 1 }
             let ideal = working == 0 ? 0 : commitment * Double(working - workedSoFar) / Double(working)
             result.append(BurndownDay(date: day, working: isWorking, ideal: (ideal * 100).rounded() / 100,

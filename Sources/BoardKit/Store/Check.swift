@@ -35,7 +35,7 @@ extension Workspace {
 
 public enum Checker {
     /// The rules run by `board check`, in order.
-    public static let rules: [CheckRule] = [itemFields, uniqueIDs, dependencies, wipLimits]
+    public static let rules: [CheckRule] = [itemFields, uniqueIDs, dependencies, wipLimits, iterationFields]
 
     /// Every problem on the board, sorted by file and line.
     public static func check(_ board: BoardSnapshot) -> [Diagnostic] {

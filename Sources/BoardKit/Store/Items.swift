@@ -198,12 +198,7 @@ extension Workspace {
     @discardableResult
     public func update(_ path: String, message: String, options: WriteOptions,
                        _ edit: (inout Record) throws -> Void) throws -> Record {
-        var record = try readForWrite(path)
-        let before = record.document.data
-        try edit(&record)
-        if record.document.data != before, record.has("updated") || path.hasPrefix(RecordKind.item.folder + "/") {
-            record.set("updated", .date(Workspace.today))
-        }
+        let record = try edited(path, edit)
         try save([path: record.document.data], message: message, options: options)
         return record
     }

@@ -18,7 +18,7 @@ extension Board {
         func run() throws {
             guard format != .markdown else { throw BoardError.usage("board scope prints text, json or csv") }
             let workspace = try global.workspace()
-            let window = try workspace.iterationWindow(iteration)
+            let window = try workspace.reportIteration(iteration)
             let timeline = try workspace.timeline(allParents: allParents, progress: historyProgress)
             report(timeline.warnings)
             let scope = ScopeReport(iteration: window, timeline: timeline)
