@@ -42,7 +42,7 @@ extension Board {
                     return burnup ? [d.date, d.working ? "" : "off", d.completed.compact, d.scope.compact, chart]
                                   : [d.date, d.working ? "" : "off", d.ideal.compact, d.remaining.compact, d.scope.compact, chart]
                 }
-                let headers = burnup ? ["DAY", "", "DONE", "SCOPE", "DONE ▇  SCOPE │"] : ["DAY", "", "IDEAL", "LEFT", "SCOPE", "LEFT ▇  IDEAL │"]
+                let headers = burnup ? ["DAY", "", "DONE", "SCOPE", "DONE █  SCOPE │"] : ["DAY", "", "IDEAL", "LEFT", "SCOPE", "LEFT █  IDEAL │"]
                 print(Table(headers: headers, rows: rows, rightAligned: burnup ? [2, 3] : [2, 3, 4]).render())
             }
         }
