@@ -202,7 +202,10 @@ public struct FlowReport: Sendable {
         for (date, entry) in timeline.dated {
             for change in entry.changes {
                 guard let after = change.after else { doneOn[change.id] = nil; latest[change.id] = nil; continue }
-                if created[change.id] == nil { created[change.id] = after.fields["created"].flatMap { isDate($0) ? $0 : nil } ?? date }
+                if created[change.id] == nil {
+                    // `created`, unless the item appeared in history before that (a hand-edited or wrong date).
+                    created[change.id] = min(after.fields["created"].flatMap { isDate($0) ? $0 : nil } ?? date, date)
+                }
                 let before = change.before.flatMap { config.category(of: $0.status) }
                 let now = config.category(of: after.status)
                 if now == .doing, firstDoing[change.id] == nil { firstDoing[change.id] = date }

@@ -42,17 +42,19 @@ extension Board {
                     return burnup ? [d.date, d.working ? "" : "off", d.completed.compact, d.scope.compact, chart]
                                   : [d.date, d.working ? "" : "off", d.ideal.compact, d.remaining.compact, d.scope.compact, chart]
                 }
-                let headers = burnup ? ["DAY", "", "DONE", "SCOPE", "DONE █  SCOPE │"] : ["DAY", "", "IDEAL", "LEFT", "SCOPE", "LEFT █  IDEAL │"]
+                let headers = burnup ? ["DAY", "", "DONE", "SCOPE", "DONE █  SCOPE │"] : ["DAY", "", "IDEAL", "LEFT", "SCOPE", "LEFT █ (▒ above ideal)  IDEAL │"]
                 print(Table(headers: headers, rows: rows, rightAligned: burnup ? [2, 3] : [2, 3, 4]).render())
             }
         }
 
-        /// A horizontal bar of `length` cells in eighth blocks, with `│` at `mark`.
+        /// A horizontal bar of `length` cells in eighth blocks, with `│` at `mark` and `▒` past it.
         func bar(_ length: Double, mark: Double) -> String {
             let eighths = Int((length * 8).rounded())
             var cells = Array(repeating: "█", count: eighths / 8)
             if eighths % 8 > 0 { cells.append(["▏", "▎", "▍", "▌", "▋", "▊", "▉"][eighths % 8 - 1]) }
             let at = Int(mark.rounded())
+            // Past the mark (behind the ideal line) the bar is shaded.
+            for i in cells.indices where i >= at && cells[i] == "█" { cells[i] = "▒" }
             while cells.count <= at { cells.append(" ") }
             if cells[at] == " " { cells[at] = "│" }
             return cells.joined()
