@@ -85,7 +85,7 @@ public struct ScopeChange: Sendable {
 /// `board scope`: how an iteration's scope moved after its start.
 public struct ScopeReport: Sendable {
     public var iteration: Iteration
-    /// Points in the iteration at the end of its first day.
+    /// Points in the iteration at its start (the commitment commit, else the end of the first day).
     public var startPoints: Double
     public var changes: [ScopeChange]
     public var added: Double { changes.filter { $0.kind == .added }.map(\.delta).reduce(0, +) }
@@ -97,9 +97,14 @@ public struct ScopeReport: Sendable {
         self.iteration = iteration
         let id = iteration.id
         func points(_ s: ItemState?) -> Double { s?.points ?? 0 }
-        startPoints = timeline.items(atEndOf: iteration.start).values.filter { $0.iteration == id }.map { points($0) }.reduce(0, +)
+        // The start: the commit that recorded the commitment, else the end of the first day.
+        let dated = timeline.dated
+        let first = timeline.starts[id] ?? dated.firstIndex { $0.date > iteration.start } ?? dated.count
+        var state: [String: ItemState] = [:]
+        for (_, entry) in dated[..<first] { for change in entry.changes { state[change.id] = change.after } }
+        startPoints = state.values.filter { $0.iteration == id }.map { points($0) }.reduce(0, +)
         var changes: [ScopeChange] = []
-        for (date, entry) in timeline.dated where date > iteration.start && date <= iteration.end {
+        for (date, entry) in dated[first...] where date <= iteration.end {
             for change in entry.changes {
                 let was = change.before?.iteration == id, now = change.after?.iteration == id
                 let title = (change.after ?? change.before)?.title ?? ""

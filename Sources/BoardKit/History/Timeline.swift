@@ -67,6 +67,9 @@ public struct Timeline: Codable, Sendable {
     public var firstSeen: [String: String] = [:]
     /// The last commit walked.
     public var tip: String?
+    /// Per iteration id, how many entries precede its start: the commit that first recorded its
+    /// `commitment` (`board iteration start`), with that commit's own item changes counted before.
+    public var starts: [String: Int] = [:]
 
     /// The items as they were at the end of a day (`YYYY-MM-DD`, the authors' local dates).
     /// Commit times are made non-decreasing along the walk, as a commit cannot land before its parent.
@@ -173,6 +176,7 @@ final class ItemReader {
 extension Workspace {
     /// The work-tree-relative folder of the backlog, for diffs.
     var backlogSpec: String { repoPrefix + RecordKind.item.folder }
+    var iterationSpec: String { repoPrefix + RecordKind.iteration.folder }
 
     /// Walks history from `revision` (first-parent unless `allParents`) and collects, per commit,
     /// the items whose front matter changed. Only blobs that changed are read; results are
@@ -207,7 +211,16 @@ extension Workspace {
             let parent = info.parents.first.flatMap(OID.init(hex:))
             let label = "at commit \(info.short)"
             var changes: [ItemChange] = []
-            for file in try repository.changes(from: .commit(parent), to: .commit(oid), under: [backlogSpec]) {
+            var started: [String] = []
+            for file in try repository.changes(from: .commit(parent), to: .commit(oid), under: [backlogSpec, iterationSpec]) {
+                if let path = file.newPath, let blob = file.newBlob, path.hasPrefix(iterationSpec + "/") {
+                    if let record = try? Record(path: path, data: try repository.blob(blob)), record.has("commitment"),
+                       !record.id.isEmpty, timeline.starts[record.id] == nil {
+                        started.append(record.id)
+                    }
+                    continue
+                }
+                guard file.oldPath?.hasPrefix(backlogSpec + "/") ?? true, file.newPath?.hasPrefix(backlogSpec + "/") ?? true else { continue }
                 let old = file.oldPath.flatMap { path in reader.item(path: path, blob: file.oldBlob, where: "before \(info.short)") }
                 let new = file.newPath.flatMap { path in reader.item(path: path, blob: file.newBlob, where: label) }
                 if file.newPath != nil && new == nil { continue }  // unreadable now: keep what we knew
@@ -236,6 +249,7 @@ extension Workspace {
                 if timeline.everSeen.insert(new.id).inserted { timeline.firstSeen[new.id] = info.id }
             }
             if !changes.isEmpty { timeline.entries.append(TimelineEntry(commit: info, changes: changes)) }
+            for id in started { timeline.starts[id] = timeline.entries.count }
         }
         timeline.warnings += reader.warnings
         timeline.tip = tip.hex
@@ -247,7 +261,7 @@ extension Workspace {
 /// The timeline of the last walk, in `.git/board-cache/`, keyed by the commit it ends at.
 /// Deleting the folder only makes the next walk slower.
 struct TimelineCache {
-    static let version = 1
+    static let version = 2
     let file: String
 
     init(gitDir: String, prefix: String, allParents: Bool) {

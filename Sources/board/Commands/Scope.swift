@@ -38,7 +38,7 @@ extension Board {
                            c.delta.compact, csvField(c.title)].joined(separator: ","))
                 }
             default:
-                print("\(window.id) (\(window.start) to \(window.end)): \(scope.startPoints.compact) points at the end of the first day")
+                print("\(window.id) (\(window.start) to \(window.end)): \(scope.startPoints.compact) points at the start")
                 if !scope.changes.isEmpty {
                     print(Table(headers: ["DATE", "COMMIT", "AUTHOR", "CHANGE", "ID", "BEFORE", "AFTER", "TITLE"],
                                 rows: scope.changes.map { c in

@@ -213,6 +213,7 @@ struct HistoryFixture {
         #expect(object["reestimated"] as? Double == 3)
         #expect(object["net"] as? Double == 6)
         let text = try f.sandbox.board("scope", "S1", in: f.dir)
+        #expect(text.stdout.hasPrefix("S1 (2026-03-02 to 2026-03-13): 8 points at the start\n"))
         #expect(text.stdout.contains("added 5, removed 2, re-estimated +3, net +6 points"))
         // Without an argument: the active iteration.
         #expect(try f.sandbox.board("scope", in: f.dir).stdout == text.stdout)
@@ -300,5 +301,33 @@ struct HistoryFixture {
         #expect(try f.json("scope", "S1")["net"] as? Double == 8)
         try FileManager.default.removeItem(atPath: cacheDir)
         #expect(try f.json("scope", "S1")["net"] as? Double == 8)
+    }
+
+    @Test func scopeStartsAtTheCommitmentCommit() throws {
+        let sandbox = try Sandbox()
+        sandbox.gitDate = "2026-02-27T10:00:00+00:00"
+        let dir = try sandbox.makeBoard()
+        func at(_ time: String) -> [String: String] {
+            ["GIT_AUTHOR_DATE": "2026-03-02T\(time):00+00:00", "GIT_COMMITTER_DATE": "2026-03-02T\(time):00+00:00"]
+        }
+        let a = addedID(try sandbox.board("add", "A", "--points", "3", "--iteration", "S1", in: dir))
+        _ = addedID(try sandbox.board("add", "B", "--points", "5", "--iteration", "S1", in: dir))
+        #expect(try sandbox.board("iteration", "new", "--id", "S1", "--start", "2026-03-02", "--length", "12", in: dir).status == 0)
+        let start = try sandbox.board("iteration", "start", "S1", in: dir, environment: at("09:00"))
+        #expect(start.status == 0, "\(start.stderr)")
+        // Later on the first day: C joins (+2) and A is re-estimated 3 → 5 (+2). Both count as scope change.
+        let c = addedID(try sandbox.board("add", "C", "--points", "2", "--iteration", "S1", in: dir, environment: at("11:00")))
+        #expect(try sandbox.board("set", a, "points=5", in: dir, environment: at("12:00")).status == 0)
+        let result = try sandbox.board("scope", "S1", "--format", "json", in: dir)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(object["start_points"] as? Double == 8)  // A 3 + B 5 at the commitment
+        let changes = object["changes"] as? [[String: Any]] ?? []
+        #expect(changes.map { $0["id"] as? String } == [c, a])
+        #expect(changes.map { $0["change"] as? String } == ["added", "re-estimated"])
+        #expect(object["net"] as? Double == 4)  // 2 + 2
+        // The burndown's ideal starts from the recorded commitment (8), the scope line shows 5 + 5 + 2 = 12.
+        let burndown = try sandbox.board("burndown", "S1", "--format", "csv", in: dir)
+        // 10 working days (2–6 and 9–13 March, no days off): ideal 8 × 9/10 = 7.2 at the end of the first day.
+        #expect(burndown.stdout == "date,working_day,ideal,remaining,scope\n2026-03-02,true,7.2,12,12\n")
     }
 }
