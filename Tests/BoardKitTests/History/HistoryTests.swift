@@ -249,6 +249,12 @@ struct HistoryFixture {
         try f.sandbox.git("-C", f.dir, "add", "-A")
         #expect((try f.json("diff", "--staged")["changes"] as? [Any])?.count == 2)
         #expect(try f.sandbox.board("diff", "nope..HEAD", in: f.dir).status == 2)
+        // An untracked new item and a deleted one, in the work tree.
+        try f.sandbox.write(HistoryFixture.item("B-eeee5", "Epsilon", status: "ready", points: 1, iteration: "S2", created: "2026-03-13"),
+                            to: "backlog/B-eeee5-epsilon.md", in: f.dir)
+        try FileManager.default.removeItem(atPath: f.dir + "/backlog/\(HistoryFixture.a)-alpha.md")
+        let rows2 = (try f.json("diff")["changes"] as? [[String: Any]] ?? []).map { "\($0["id"]!) \($0["change"]!)" }
+        #expect(rows2 == ["\(HistoryFixture.a) removed", "\(HistoryFixture.b) status", "\(HistoryFixture.b) iteration", "B-eeee5 added"])
     }
 
     @Test func flowCycleLeadThroughput() throws {
@@ -329,5 +335,29 @@ struct HistoryFixture {
         let burndown = try sandbox.board("burndown", "S1", "--format", "csv", in: dir)
         // 10 working days (2–6 and 9–13 March, no days off): ideal 8 × 9/10 = 7.2 at the end of the first day.
         #expect(burndown.stdout == "date,working_day,ideal,remaining,scope\n2026-03-02,true,7.2,12,12\n")
+    }
+
+    @Test func boardInASubfolderOfTheRepository() throws {
+        let sandbox = try Sandbox()
+        sandbox.today = "2026-03-05"
+        sandbox.gitDate = "2026-02-27T10:00:00+00:00"
+        let repo = try sandbox.makeRepo()
+        #expect(try sandbox.board("init", repo + "/team").status == 0)
+        let dir = repo + "/team"
+        let later = ["GIT_AUTHOR_DATE": "2026-03-03T10:00:00+00:00", "GIT_COMMITTER_DATE": "2026-03-03T10:00:00+00:00"]
+        let a = addedID(try sandbox.board("add", "A", "--points", "3", "--iteration", "S1", in: dir))
+        #expect(try sandbox.board("iteration", "new", "--id", "S1", "--start", "2026-03-02", "--length", "5", in: dir).status == 0)
+        #expect(try sandbox.board("set", a, "points=5", in: dir, environment: later).status == 0)
+        // A file outside the board folder changes nothing.
+        try sandbox.write("---\nid: X-1\ntitle: not ours\n---\n", to: "backlog/X-1-x.md", in: repo)
+        try sandbox.git("-C", repo, "add", "-A")
+        try sandbox.git("-C", repo, "commit", "-q", "-m", "outside")
+        let scope = try sandbox.board("scope", "S1", "--format", "csv", in: dir)
+        // Start: A 3 (no commitment recorded, so the end of 03-02); then A 3 → 5 on 03-03.
+        #expect(scope.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",").prefix(8).joined(separator: ",") }
+                == ["2026-03-03,\(try sandbox.git("-C", repo, "rev-parse", "--short=7", "HEAD~1").trimmingCharacters(in: .whitespacesAndNewlines)),Test Author,re-estimated,\(a),3,5,2"])
+        // HEAD~4 is board init: A arrives with 5 points in S1.
+        let diff = try sandbox.board("diff", "HEAD~4..HEAD", in: dir)
+        #expect(diff.stdout.contains("board: 1 added, 0 removed, 0 changed; points: S1 +5"))
     }
 }
