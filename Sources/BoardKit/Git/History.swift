@@ -75,13 +75,13 @@ extension Repository {
                           offsetMinutes: Int(author.when.offset), summary: summary)
     }
 
-    /// Commits reachable from `tip`, oldest first, leaving out those reachable from `hidden`.
+    /// Commits reachable from `tip`, oldest first (parents before children, then by time), leaving out those reachable from `hidden`.
     /// `firstParent` follows only the first parent of merges (the branch's own line).
     public func walk(from tip: OID, hiding hidden: OID? = nil, firstParent: Bool = true) throws -> [OID] {
         var walker: OpaquePointer?
         try GitError.check(git_revwalk_new(&walker, pointer), "cannot walk history")
         defer { git_revwalk_free(walker) }
-        try GitError.check(git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue),
+        try GitError.check(git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue | GIT_SORT_REVERSE.rawValue),
                            "cannot sort history")
         if firstParent { try GitError.check(git_revwalk_simplify_first_parent(walker), "cannot walk history") }
         var start = tip.raw

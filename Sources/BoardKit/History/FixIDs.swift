@@ -54,7 +54,8 @@ extension Workspace {
                 record.set("id", .string(newID))
                 record.set("updated", .date(Workspace.today))
                 let name = (newer.path as NSString).lastPathComponent
-                let suffix = name.dropFirst(min(name.count, newer.id.count))
+                let suffix = name.lowercased().hasPrefix(newer.id.lowercased())
+                    ? String(name.dropFirst(newer.id.count)) : "-\(slugify(newer.title)).md"
                 let newPath = RecordKind.item.folder + "/" + newID + suffix
                 // Dependents that came with the newer item: added in or after its commit.
                 let origin = addedBy[newer.path]?.0

@@ -240,12 +240,20 @@ extension Workspace {
                 let changed = Set(base.map { Array($0.fields.keys) } ?? []).union(new.fields.keys).filter {
                     base?.fields[$0] != new.fields[$0] && known?.fields[$0] != new.fields[$0]
                 }
+                // Only those fields move: a branch commit (all parents) does not undo what the
+                // main line changed meanwhile in other fields.
+                var after = new
+                if let known {
+                    after = known
+                    after.path = new.path
+                    for key in changed { after.fields[key] = new.fields[key] }
+                }
                 if known == nil || !changed.isEmpty {
-                    changes.append(ItemChange(id: new.id, before: known, after: new))
+                    changes.append(ItemChange(id: new.id, before: known, after: after))
                 }
                 if let known { pathToID[known.path] = nil }
-                timeline.items[new.id] = new
-                pathToID[new.path] = new.id
+                timeline.items[new.id] = after
+                pathToID[after.path] = new.id
                 if timeline.everSeen.insert(new.id).inserted { timeline.firstSeen[new.id] = info.id }
             }
             if !changes.isEmpty { timeline.entries.append(TimelineEntry(commit: info, changes: changes)) }

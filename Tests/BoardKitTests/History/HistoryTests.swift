@@ -360,4 +360,40 @@ struct HistoryFixture {
         let diff = try sandbox.board("diff", "HEAD~4..HEAD", in: dir)
         #expect(diff.stdout.contains("board: 1 added, 0 removed, 0 changed; points: S1 +5"))
     }
+
+    @Test func allParentsBranchCommitKeepsTheMainLinesOtherFields() throws {
+        let sandbox = try Sandbox()
+        sandbox.gitDate = "2026-03-01T10:00:00+00:00"
+        let dir = try sandbox.makeBoard()
+        func save(status: String, points: Int, day: String) throws {
+            // status and points far apart, so git merges the two edits without a conflict.
+            try sandbox.write("---\nid: B-xxxx1\nstatus: \(status)\ntitle: X\ntype: story\nassignee: ann\ntags: [a]\npoints: \(points)\n---\n",
+                              to: "backlog/B-xxxx1-x.md", in: dir)
+            try sandbox.git("-C", dir, "add", "-A")
+            let r = try sandbox.run("/usr/bin/git", ["-C", dir, "commit", "-q", "-m", day],
+                                    environment: ["GIT_AUTHOR_DATE": "\(day)T10:00:00+00:00", "GIT_COMMITTER_DATE": "\(day)T10:00:00+00:00"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        try save(status: "ready", points: 3, day: "2026-03-02")
+        try sandbox.git("-C", dir, "branch", "side")
+        try save(status: "in-progress", points: 3, day: "2026-03-03")
+        try sandbox.git("-C", dir, "checkout", "-q", "side")
+        try save(status: "ready", points: 5, day: "2026-03-04")
+        try sandbox.git("-C", dir, "checkout", "-q", "main")
+        let merge = try sandbox.run("/usr/bin/git", ["-C", dir, "merge", "-q", "--no-edit", "side"],
+                                    environment: ["GIT_AUTHOR_DATE": "2026-03-05T10:00:00+00:00", "GIT_COMMITTER_DATE": "2026-03-05T10:00:00+00:00"])
+        #expect(merge.status == 0, "\(merge.stderr)")
+        #expect(try sandbox.read("backlog/B-xxxx1-x.md", in: dir).contains("status: in-progress"))
+
+        let all = try Workspace.open(directory: dir).timeline(allParents: true)
+        // add (03-02), move on main (03-03), re-estimate on the branch (03-04); the merge adds nothing.
+        #expect(all.entries.map(\.commit.date) == ["2026-03-02", "2026-03-03", "2026-03-04"])
+        // On 03-04 the item is in progress (main line) with 5 points (branch): the branch's old status does not come back.
+        #expect(all.items(atEndOf: "2026-03-04")["B-xxxx1"]?.status == "in-progress")
+        #expect(all.items(atEndOf: "2026-03-04")["B-xxxx1"]?.points == 5)
+        // First parent: the re-estimate arrives with the merge on 03-05.
+        let first = try Workspace.open(directory: dir).timeline()
+        #expect(first.entries.map(\.commit.date) == ["2026-03-02", "2026-03-03", "2026-03-05"])
+        #expect(first.entries.last?.changes.first?.changedKeys == ["points"])
+    }
 }
