@@ -102,16 +102,14 @@ extension Repository {
     public func contains(_ commit: OID, ancestor: OID) -> Bool {
         if commit == ancestor { return true }
         var a = commit.raw, b = ancestor.raw
-        let rc = git_graph_descendant_of(pointer, &a, &b)
-        if rc < 0 { git_error_clear() }
-        return rc == 1
+        return (try? GitError.check(git_graph_descendant_of(pointer, &a, &b), "cannot compare commits")) == 1
     }
 
     /// The files that differ between two sides under the given folders (work-tree relative,
     /// e.g. `backlog/`), with `git mv` renames found by similarity.
     public func changes(from old: TreeSide, to new: TreeSide, under folders: [String]) throws -> [FileChange] {
         var options = git_diff_options()
-        git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
+        try GitError.check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "cannot set up a diff")
         options.flags = GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
             | GIT_DIFF_SKIP_BINARY_CHECK.rawValue
         let specs = folders.map { strdup($0) }
@@ -144,7 +142,7 @@ extension Repository {
         }
         defer { git_diff_free(diff) }
         var find = git_diff_find_options()
-        git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION))
+        try GitError.check(git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)), "cannot set up rename detection")
         find.flags = GIT_DIFF_FIND_RENAMES.rawValue | GIT_DIFF_FIND_FOR_UNTRACKED.rawValue
         try GitError.check(git_diff_find_similar(diff, &find), "cannot find renames")
         var out: [FileChange] = []
