@@ -74,8 +74,8 @@ public struct BoardDiff: Sendable {
     }
 
     public var jsonObject: [String: Any] {
-        ["changes": rows.map(\.jsonObject), "net_points": net.map { [$0.key.isEmpty ? "none" : $0.key: $0.value] }
-            .reduce(into: [String: Any]()) { $0.merge($1) { a, _ in a } }, "summary": summary]
+        ["changes": rows.map(\.jsonObject), "summary": summary,
+         "net_points": Dictionary(uniqueKeysWithValues: net.map { ($0.key.isEmpty ? "none" : $0.key, $0.value) })]
     }
 
     /// A Markdown table for a pull-request comment.

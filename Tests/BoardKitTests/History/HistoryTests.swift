@@ -245,6 +245,7 @@ struct HistoryFixture {
         let work = try f.json("diff")
         #expect((work["changes"] as? [[String: Any]] ?? []).map { $0["change"] as? String } == ["status", "iteration"])
         #expect(work["summary"] as? String == "board: 0 added, 0 removed, 1 changed; points: S1 -8, S2 +8")
+        #expect(work["net_points"] as? [String: Double] == ["S1": -8, "S2": 8])
         #expect((try f.json("diff", "--staged")["changes"] as? [Any])?.isEmpty == true)
         try f.sandbox.git("-C", f.dir, "add", "-A")
         #expect((try f.json("diff", "--staged")["changes"] as? [Any])?.count == 2)
