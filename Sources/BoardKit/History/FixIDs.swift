@@ -22,7 +22,6 @@ extension Workspace {
         let groups = Dictionary(grouping: loaded.records.filter { !$0.id.isEmpty }, by: { $0.id.lowercased() })
             .filter { $0.value.count > 1 }
         guard !groups.isEmpty else { return [] }
-        let timeline = try repository.map { _ in try self.timeline(allParents: true) } ?? Timeline()
         guard let repository else { throw BoardError.usage("the board is not in a Git repository") }
         // The commit that first added each file, found by walking all parents oldest first.
         var addedBy: [String: (OID, Date)] = [:]
@@ -37,7 +36,7 @@ extension Workspace {
                 }
             }
         }
-        var taken = timeline.everSeen.union(loaded.records.map(\.id)).union(Self.idsOfFiles(in: absolute(RecordKind.item.folder)))
+        var taken = idsInHistory().union(loaded.records.map(\.id)).union(Self.idsOfFiles(in: absolute(RecordKind.item.folder)))
         var changes: [String: Data?] = [:]
         var edited: [String: Record] = [:]
         var done: [Renumbering] = []
@@ -83,5 +82,14 @@ extension Workspace {
         let summary = done.map { "\($0.oldID) → \($0.newID)" }.joined(separator: ", ")
         try save(changes, message: "board: fix-ids \(summary)", options: options)
         return done
+    }
+}
+
+extension Workspace {
+    /// Every item id the history ever held (all branches merged in), so a new id never
+    /// repeats a deleted or archived item's. Empty outside a repository.
+    func idsInHistory() -> Set<String> {
+        guard repository != nil else { return [] }
+        return (try? timeline(allParents: true))?.everSeen ?? []
     }
 }

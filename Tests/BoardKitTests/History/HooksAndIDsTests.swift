@@ -120,4 +120,16 @@ import Testing
         #expect(try sandbox.git("-C", dir, "status", "--porcelain") == "")
         #expect(try sandbox.board("fix-ids", in: dir).stderr.contains("no duplicate ids"))
     }
+
+    @Test func idsOfDeletedItemsStayTaken() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        let kept = addedID(try sandbox.board("add", "Kept", in: dir))
+        let gone = addedID(try sandbox.board("add", "Gone", in: dir))
+        try sandbox.git("-C", dir, "rm", "-q", "backlog/\(gone)-gone.md")
+        try sandbox.git("-C", dir, "commit", "-q", "-m", "drop")
+        let workspace = try Workspace.open(directory: dir)
+        // `board add` and `fix-ids` draw new ids outside this set.
+        #expect(workspace.idsInHistory() == [kept, gone])
+    }
 }
