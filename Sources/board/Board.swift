@@ -17,6 +17,7 @@ struct Board: ParsableCommand {
             IterationCommand.self, VelocityCommand.self, PlanCommand.self, ForecastCommand.self,
             Objective.self, Change.self,
             Import.self, Export.self,
+            Diff.self, Scope.self, Burndown.self, Flow.self, Hooks.self, FixIDs.self,
             Dev.self,
         ]
     )

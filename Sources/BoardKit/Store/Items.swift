@@ -94,7 +94,9 @@ extension Workspace {
 
     /// A new id for a folder, unused by its records and by its file names (even unreadable ones).
     func freshID(_ kind: RecordKind, among existing: [Record], prefix: String? = nil) -> String {
-        newID(taken: Set(existing.map(\.id)).union(Self.idsOfFiles(in: absolute(kind.folder))), prefix: prefix)
+        // Never reuse an id: not one on disk, nor one any commit ever held (deleted items included).
+        newID(taken: Set(existing.map(\.id)).union(Self.idsOfFiles(in: absolute(kind.folder))).union(idsInHistory()),
+              prefix: prefix)
     }
 
     /// Writes a new `folder/ID-slug.md` file with the fields in order and the body, and commits it.
