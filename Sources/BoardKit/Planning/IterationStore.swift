@@ -92,7 +92,7 @@ extension Workspace {
         guard iteration.state == .planned else {
             throw BoardError.usage("iteration \(iteration.id) is \(iteration.state.rawValue); only a planned iteration can start")
         }
-        let items = ordered(load(.item).records.filter { $0.iteration == iteration.id })
+        let items = ordered(velocityRecords().filter { $0.iteration == iteration.id })
         let planned = items.filter { !isDone($0) }.map(entry)
         let commitment = Iteration.Commitment(date: Workspace.today, points: planned.reduce(0) { $0 + $1.points },
                                               items: planned, alreadyDone: items.filter(isDone).map(\.id))
@@ -119,7 +119,7 @@ extension Workspace {
             throw BoardError.usage("iteration \(iteration.id) is \(iteration.state.rawValue); only an active iteration can close (start it first)")
         }
         let alreadyDone = Set(iteration.commitment?.alreadyDone ?? [])
-        let items = ordered(load(.item).records.filter { $0.iteration == iteration.id })
+        let items = ordered(velocityRecords().filter { $0.iteration == iteration.id })
         let completed = items.filter { isDone($0) && !alreadyDone.contains($0.id) }.map(entry)
         let unfinished = items.filter { !isDone($0) }
         let next = toBacklog ? nil : all.first {
@@ -143,5 +143,13 @@ extension Workspace {
         try save(changes, message: "board: close iteration \(iteration.id) (\(outcome.completedPoints.compact) points done\(moved))",
                  options: options)
         return CloseResult(iteration: Iteration(record: record), outcome: outcome)
+    }
+}
+
+extension Workspace {
+    /// What commitments and outcomes count: the items, plus the change tasks when
+    /// `change_management: {count_in_velocity: true}` (they carry no points unless given some).
+    func velocityRecords() -> [Record] {
+        load(.item).records + (config.changesCountInVelocity ? load(.change).records : [])
     }
 }

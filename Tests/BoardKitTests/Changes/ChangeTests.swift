@@ -173,4 +173,28 @@ import Testing
         try sandbox.write(config, to: "board.yml", in: dir)
         #expect(try Workspace.open(directory: dir).config.changesCountInVelocity == true)
     }
+
+    /// One iteration with a 3-point item and a change task given 2 points, both done at close:
+    /// velocity is 3 by default and 3 + 2 = 5 with `count_in_velocity: true`.
+    @Test(arguments: [(false, 3), (true, 5)])
+    func velocityCountsChangeTasksOnlyWhenConfigured(counted: Bool, completed: Int) throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        if counted {
+            try sandbox.write(try sandbox.read("board.yml", in: dir)
+                .replacingOccurrences(of: "count_in_velocity: false", with: "count_in_velocity: true"), to: "board.yml", in: dir)
+        }
+        #expect(try sandbox.board("iteration", "new", "--start", "2026-03-02", in: dir).status == 0)
+        let item = addedID(try sandbox.board("add", "Work", "--points", "3", "--iteration", "S1", in: dir))
+        let change = addedID(try sandbox.board("change", "add", "Train", "--iteration", "S1", in: dir))
+        #expect(try sandbox.board("change", "set", change, "points=2", in: dir).status == 0)
+        #expect(try sandbox.board("iteration", "start", "S1", in: dir).status == 0)
+        #expect(try sandbox.board("move", item, "done", in: dir).status == 0)
+        #expect(try sandbox.board("change", "move", change, "done", in: dir).status == 0)
+        #expect(try sandbox.board("iteration", "close", "S1", in: dir).status == 0)
+        let velocity = try sandbox.json(try sandbox.board("velocity", "--format", "json", in: dir)) as! [String: Any]
+        let rows = velocity["iterations"] as! [[String: Any]]
+        #expect(rows.first?["completed"] as? Int == completed)
+        #expect(rows.first?["committed"] as? Int == completed)
+    }
 }
