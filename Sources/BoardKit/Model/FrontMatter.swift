@@ -113,20 +113,58 @@ public struct FrontMatterDocument: @unchecked Sendable {
         return result
     }
 
-    /// True when the YAML uses an anchor (`&a`) or alias (`*a`) outside quoted text and comments.
+    /// True when the YAML uses an anchor (`&a`) or alias (`*a`): an `&` or `*` where a node
+    /// starts (after indentation, `- `, `? `, `: `, a tag, or `[`, `{`, `,` in a flow collection),
+    /// outside quoted text, comments and block scalars. `Fish & chips` is plain text.
     static func hasAnchors(_ text: String) -> Bool {
-        for line in text.split(whereSeparator: \.isNewline) {
-            var quote: Character?
+        var quote: Character?  // an open quote, which may span lines
+        var flowDepth = 0
+        var blockIndent: Int?  // inside a block scalar (`|`, `>`): lines indented deeper are text
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            let chars = Array(line)
+            let indent = chars.prefix { $0 == " " }.count
+            if let block = blockIndent {
+                if indent > block || chars.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
+                blockIndent = nil
+            }
+            var nodeStart = quote == nil
             var previous: Character = " "
-            for ch in line {
+            var i = 0
+            scan: while i < chars.count {
+                let ch = chars[i]
+                let next: Character = i + 1 < chars.count ? chars[i + 1] : " "
+                defer { i += 1 }
                 if let q = quote {
-                    if ch == q { quote = nil }
-                } else if ch == "\"" || ch == "'" {
-                    if previous == " " || previous == ":" || previous == "[" || previous == "," || previous == "-" { quote = ch }
-                } else if ch == "#" && previous == " " {
-                    break
-                } else if (ch == "&" || ch == "*") && (previous == " " || previous == "[" || previous == ",") {
-                    return true
+                    if q == "\"" && ch == "\\" { i += 1 } else if ch == q {
+                        if q == "'" && next == "'" { i += 1 } else { quote = nil }
+                    }
+                    previous = ch
+                    continue
+                }
+                if ch == " " || ch == "\t" || ch == "\r" { previous = ch; continue }
+                if ch == "#" && (previous == " " || previous == "\t") { break scan }
+                if nodeStart {
+                    if ch == "&" || ch == "*" { return true }
+                    if ch == "\"" || ch == "'" {
+                        quote = ch
+                        nodeStart = false
+                    } else if ch == "[" || ch == "{" {
+                        flowDepth += 1
+                    } else if ch == "!" {
+                        while i + 1 < chars.count && chars[i + 1] != " " { i += 1 }
+                    } else if (ch == "|" || ch == ">") && flowDepth == 0 {
+                        blockIndent = indent
+                        break scan
+                    } else if !((ch == "-" || ch == "?") && (next == " " || next == "\t")) {
+                        if (ch == "]" || ch == "}") && flowDepth > 0 { flowDepth -= 1 }
+                        nodeStart = false
+                    }
+                } else if ch == ":" && (next == " " || next == "\t" || next == "\r" || i + 1 == chars.count || flowDepth > 0) {
+                    nodeStart = true
+                } else if flowDepth > 0 {
+                    if ch == "," || ch == "[" || ch == "{" { nodeStart = true }
+                    if ch == "[" || ch == "{" { flowDepth += 1 }
+                    if ch == "]" || ch == "}" { flowDepth -= 1 }
                 }
                 previous = ch
             }
@@ -200,10 +238,22 @@ public struct FrontMatterDocument: @unchecked Sendable {
         reindex()
     }
 
-    /// Lines of a field: from its key to the next key, without trailing blank or comment-only lines.
+    /// Lines of a field: from its key to the next key, without trailing blank or comment-only lines
+    /// (in a block scalar, `|` or `>`, a line starting with `#` is text and stays in the field).
     private func span(ofFieldAt index: Int) -> Range<Int> {
         let start = fields[index].line
         var end = index + 1 < fields.count ? fields[index + 1].line : lines.count
+        func indent(_ line: String) -> Int { line.prefix { $0 == " " }.count }
+        if case .scalar(let scalar) = fields[index].value, scalar.style == .literal || scalar.style == .folded {
+            // The block's text is indented at least as far as its first non-blank line; a `#` line less indented is a comment.
+            let textIndent = lines[(start + 1)..<end].first { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }.map(indent) ?? 1
+            while end > start + 1 {
+                let trimmed = lines[end - 1].trimmingCharacters(in: .whitespacesAndNewlines)
+                guard trimmed.isEmpty || (trimmed.hasPrefix("#") && indent(lines[end - 1]) < textIndent) else { break }
+                end -= 1
+            }
+            return start..<end
+        }
         while end > start + 1 {
             let trimmed = lines[end - 1].trimmingCharacters(in: .whitespacesAndNewlines)
             guard trimmed.isEmpty || trimmed.hasPrefix("#") else { break }
@@ -217,21 +267,32 @@ public struct FrontMatterDocument: @unchecked Sendable {
         fields = (try? parseFields(path: "")) ?? fields
     }
 
-    /// ` # comment` at the end of a simple `key: value` line, if any.
+    /// ` # comment` at the end of a simple `key: value` line, if any: a `#` after a space,
+    /// outside quoted text (which may itself hold ` #`, quotes or brackets).
     static func trailingComment(_ line: String) -> String? {
         let content = line.hasSuffix("\r") ? String(line.dropLast()) : line
         guard let colon = content.firstIndex(of: ":") else { return nil }
-        let rest = content[content.index(after: colon)...]
-        let trimmed = rest.trimmingCharacters(in: .whitespaces)
-        if trimmed.hasPrefix("\"") || trimmed.hasPrefix("'") || trimmed.hasPrefix("[") || trimmed.hasPrefix("{") {
-            // Quoted and flow values may contain " #"; only keep comments after the closing mark.
-            guard let closer = trimmed.first.map({ $0 == "[" ? "]" : $0 == "{" ? "}" : $0 }),
-                  let end = trimmed.dropFirst().lastIndex(of: closer) else { return nil }
-            let after = trimmed[trimmed.index(after: end)...].trimmingCharacters(in: .whitespaces)
-            return after.hasPrefix("#") ? after : nil
+        let chars = Array(content[content.index(after: colon)...])
+        var quote: Character?
+        var previous: Character = " "
+        var i = 0
+        while i < chars.count {
+            let ch = chars[i]
+            if let q = quote {
+                if q == "\"" && ch == "\\" {
+                    i += 1
+                } else if ch == q {
+                    if q == "'" && i + 1 < chars.count && chars[i + 1] == "'" { i += 1 } else { quote = nil }
+                }
+            } else if (ch == "\"" || ch == "'") && " \t[{,".contains(previous) {
+                quote = ch
+            } else if ch == "#" && (previous == " " || previous == "\t") {
+                return String(chars[i...]).trimmingCharacters(in: .whitespaces)
+            }
+            previous = ch
+            i += 1
         }
-        guard let hash = rest.range(of: " #") else { return nil }
-        return String(rest[hash.lowerBound...]).trimmingCharacters(in: .whitespaces)
+        return nil
     }
 }
 
