@@ -31,6 +31,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The libFuzzer target (`make fuzz`); built normally it replays the files it is given.
+        .executableTarget(name: "BoardFuzz", dependencies: ["BoardKit"]),
         .testTarget(
             name: "BoardKitTests",
             dependencies: [

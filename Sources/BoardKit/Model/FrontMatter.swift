@@ -31,7 +31,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
             .invalidFile(Diagnostic(path: path, line: line, message: message))
         }
         if bytes.isEmpty { throw fail(1, "empty file: expected front matter starting with ---") }
-        if bytes.contains(0) { throw fail(nil, "binary file (contains NUL bytes)") }
+        if let nul = bytes.firstIndex(of: 0) { throw fail(Self.line(at: nul, in: bytes[...]), "binary file (contains NUL bytes)") }
         var start = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
         guard let firstEnd = bytes[start...].firstIndex(of: 0x0A),
@@ -58,7 +58,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
             throw fail(2, "front matter is larger than \(Self.maxFrontMatterBytes / 1024) KiB")
         }
         guard let text = String(validating: fmBytes, as: UTF8.self) else {
-            throw fail(nil, "front matter is not valid UTF-8")
+            throw fail(Self.lineOfInvalidUTF8(bytes[..<closing]), "front matter is not valid UTF-8")
         }
         // Split on "\n" bytes: in a Swift String "\r\n" is one Character and would not split.
         var split = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
@@ -67,6 +67,21 @@ public struct FrontMatterDocument: @unchecked Sendable {
         tail = Array(bytes[closing...])
         firstLine = 2
         fields = try parseFields(path: path)
+    }
+
+    /// The 1-based line holding byte `offset`.
+    static func line(at offset: Int, in bytes: ArraySlice<UInt8>) -> Int {
+        1 + bytes[bytes.startIndex..<offset].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+    }
+
+    /// The 1-based line of the first byte sequence that is not UTF-8, or nil when all of it is.
+    static func lineOfInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var number = 1
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            if String(validating: line, as: UTF8.self) == nil { return number }
+            number += 1
+        }
+        return nil
     }
 
     private static func isDelimiter(_ line: ArraySlice<UInt8>, dash: Bool) -> Bool {
@@ -180,8 +195,15 @@ public struct FrontMatterDocument: @unchecked Sendable {
             let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
             return Diagnostic(path: path, line: mark.line + offset, message: "invalid YAML: \(what)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return Diagnostic(path: path, line: context.mark.line + offset,
+            // The mark is the first of the keys; report the line that repeats it.
+            let lines = context.text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+            let prefix = String(repeating: " ", count: max(0, context.mark.column - 1)) + (duplicates.first ?? "") + ":"
+            let repeated = lines.indices.dropFirst(context.mark.line).first { lines[$0].hasPrefix(prefix) }.map { $0 + 1 }
+            return Diagnostic(path: path, line: (repeated ?? context.mark.line) + offset,
                               message: "duplicate key \(duplicates.joined(separator: ", "))")
+        case .reader(let problem, let byte, _, let yaml):
+            let line = FrontMatterDocument.line(at: min(byte ?? 0, yaml.utf8.count), in: Array(yaml.utf8)[...])
+            return Diagnostic(path: path, line: line + offset, message: "invalid YAML: \(problem)")
         default:
             return Diagnostic(path: path, line: offset + 1, message: "invalid YAML: \(error)")
         }
@@ -410,7 +432,7 @@ extension Node {
         case .scalar(let scalar):
             switch resolvedTag {
             case .int: return int ?? scalar.string
-            case .float: return float ?? scalar.string
+            case .float: return float.flatMap { $0.isFinite ? $0 : nil } ?? scalar.string  // JSON has no infinity or NaN
             case .bool: return bool ?? scalar.string
             case .null: return NSNull()
             default: return scalar.string

@@ -20,7 +20,7 @@ extension Board {
                 print(renderJSON(object))
                 return
             }
-            print("\(record.id.bold)  \(record.title)")
+            print("\(Table.printable(record.id).bold)  \(Table.printable(record.title))")
             let rows = record.document.fields.filter { !["id", "title"].contains($0.key) }.map { field -> [String] in
                 [field.key + ":", describe(field.value.plainValue)]
             }

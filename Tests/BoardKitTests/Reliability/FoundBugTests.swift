@@ -45,3 +45,30 @@ import Testing
         #expect(String(decoding: doc.data, as: UTF8.self) == "---\nid: B-1\n# a real comment\nstatus: ready\n---\n")
     }
 }
+
+extension FoundBugTests {
+    /// `points: 1.0e400` reads as infinity, which JSON cannot hold: `list --format json` printed `null` for the whole list.
+    @Test func infiniteNumbersStayTextInJSON() throws {
+        let record = try Record(path: "backlog/x.md", data: Data("---\nid: B-1\npoints: 1.0e400\n---\n".utf8))
+        #expect(renderJSON([record.jsonObject]).contains("\"points\" : \"1.0e400\""))
+    }
+
+    /// Control characters in a title never reach the terminal raw (an escape sequence could rewrite the screen).
+    @Test func controlCharactersAreShownNotSent() {
+        #expect(Table.printable("a\u{1B}[2Jb\u{7}\n") == "a\\u{1b}[2Jb\\u{7}\\u{a}")
+        #expect(Table.printable("done".green) == "done".green)
+        #expect(Diagnostic(path: "x.md", line: 2, message: "id \"B-\u{7}\"").description == "x.md:2: error: id \"B-\\u{7}\"")
+    }
+
+    /// Lines for problems that used to have none: NUL bytes, bad UTF-8, a YAML reader error, the repeated key.
+    @Test(arguments: [
+        ("---\nid: a\ntitle: b\u{0}\n---\n", 3), ("---\nid: a\ntitle: a\u{7}b\n---\n", 3),
+        ("---\nid: a\nx: 1\ny: 2\nx: 3\n---\n", 5),
+    ])
+    func problemsNameTheirLine(text: String, line: Int) {
+        #expect(throws: BoardError.self) { try FrontMatterDocument(data: Data(text.utf8), path: "x.md") }
+        do { _ = try FrontMatterDocument(data: Data(text.utf8), path: "x.md") } catch BoardError.invalidFile(let d) {
+            #expect(d.line == line, "\(d)")
+        } catch {}
+    }
+}
