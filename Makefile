@@ -5,7 +5,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "
 APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 BIN     := .build/debug/board
 
-.PHONY: all deps build release demo test test-long bench install clean
+.PHONY: all deps build release demo test test-long bench install clean fuzz
 
 all: build
 
@@ -30,9 +30,22 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-# The long property-based runs (10,000 cases each).
+# The long runs: 10,000 property-based cases each, 8 concurrent writers × 100 adds.
 test-long: deps
-	BOARD_PROPERTY_CASES=10000 $(SWIFT) test
+	BOARD_PROPERTY_CASES=10000 BOARD_CONCURRENT_ADDS=100 $(SWIFT) test
+
+# libFuzzer over the front-matter parser, the item model and board.yml, with AddressSanitizer,
+# for FUZZ_SECONDS. Seeds: the malformed corpus. Inputs that crash land in .build/fuzz/findings/;
+# add each to Tests/BoardKitTests/Fixtures/malformed/ with its row in EXPECTED.tsv.
+FUZZ_SECONDS ?= 300
+FUZZ_DIR     := .build/fuzz
+MALFORMED    := Tests/BoardKitTests/Fixtures/malformed
+fuzz: deps
+	$(SWIFT) build --build-path $(FUZZ_DIR) --product BoardFuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/findings
+	$(FUZZ_DIR)/debug/BoardFuzz $(FUZZ_DIR)/corpus $(MALFORMED) $(MALFORMED)/board-yml \
+	  -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=30 -rss_limit_mb=2048 \
+	  -artifact_prefix=$(FUZZ_DIR)/findings/ -print_final_stats=1
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/board

@@ -165,6 +165,7 @@ public final class Workspace {
 
     /// Reads a record again from disk for editing, refusing files with unresolved conflict markers.
     public func readForWrite(_ path: String) throws -> Record {
+        try refuseDuringOperation()
         let data = try Self.readFile(absolute(path), display: path)
         if let line = conflictMarkerLine(in: data) {
             throw BoardError.invalidFile(Diagnostic(path: path, line: line,
@@ -186,9 +187,8 @@ public final class Workspace {
         }
         let lock = try WriteLock(gitDir: repository.gitDir)
         defer { lock.release() }
-        if let operation = repository.operationInProgress {
-            throw BoardError.usage("\(operation) is in progress; finish or abort it before changing the board")
-        }
+        try refuseDuringOperation()
+        removeStaleTemporaryFiles(beside: changes.keys)
         let head = try repository.head()
         if case .detached = head, !options.detachOK {
             throw BoardError.usage("HEAD is detached; check out a branch first (or pass --detach-ok)")
@@ -219,6 +219,25 @@ public final class Workspace {
             if lstat(absolute(folder), &info) == 0, info.st_mode & S_IFMT == S_IFLNK { return folder }
         }
         return nil
+    }
+
+    /// Refuses to write while a merge, rebase, cherry-pick or revert is in progress.
+    func refuseDuringOperation() throws {
+        if let operation = repository?.operationInProgress {
+            throw BoardError.usage("\(operation) is in progress; finish or abort it before changing the board")
+        }
+    }
+
+    /// Removes temporary files (`.NAME.board-PID-N.tmp`) that a `board` killed between writing and
+    /// renaming left behind. Called only while holding the write lock, when no other `board` is writing.
+    private func removeStaleTemporaryFiles(beside paths: Dictionary<String, Data?>.Keys) {
+        for folder in Set(paths.map { ($0 as NSString).deletingLastPathComponent }) {
+            let directory = absolute(folder)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            where name.hasPrefix(".") && name.contains(".board-") && name.hasSuffix(".tmp") {
+                unlink(directory + "/" + name)
+            }
+        }
     }
 
     private func writeFiles(_ changes: [String: Data?]) throws {
