@@ -6,7 +6,7 @@ APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 BIN     := .build/debug/board
 MAN     := .build/plugins/GenerateManual/outputs/board/board.1
 
-.PHONY: all deps build release man demo test test-long bench install clean
+.PHONY: all deps build release man demo test test-long bench install clean fuzz
 
 all: build
 
@@ -31,9 +31,22 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-# The long property-based runs (10,000 cases each).
+# The long runs: 10,000 property-based cases each, 8 concurrent writers × 100 adds.
 test-long: deps
-	BOARD_PROPERTY_CASES=10000 $(SWIFT) test
+	BOARD_PROPERTY_CASES=10000 BOARD_CONCURRENT_ADDS=100 $(SWIFT) test
+
+# libFuzzer over the front-matter parser, the item model and board.yml, with AddressSanitizer,
+# for FUZZ_SECONDS. Seeds: the malformed corpus. Inputs that crash land in .build/fuzz/findings/;
+# add each to Tests/BoardKitTests/Fixtures/malformed/ with its row in EXPECTED.tsv.
+FUZZ_SECONDS ?= 300
+FUZZ_DIR     := .build/fuzz
+MALFORMED    := Tests/BoardKitTests/Fixtures/malformed
+fuzz: deps
+	$(SWIFT) build --build-path $(FUZZ_DIR) --product BoardFuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/findings
+	$(FUZZ_DIR)/debug/BoardFuzz $(FUZZ_DIR)/corpus $(MALFORMED) $(MALFORMED)/board-yml \
+	  -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=30 -rss_limit_mb=2048 \
+	  -artifact_prefix=$(FUZZ_DIR)/findings/ -print_final_stats=1
 
 # The man page, generated from the command definitions by argument-parser's plugin (works offline).
 man: release

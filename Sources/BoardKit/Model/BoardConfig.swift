@@ -75,7 +75,8 @@ public struct BoardConfig: Codable, Sendable, Equatable {
 
     public init(data: Data, path: String = BoardConfig.fileName) throws {
         guard let text = String(data: data, encoding: .utf8) else {
-            throw BoardError.invalidFile(Diagnostic(path: path, message: "not valid UTF-8"))
+            throw BoardError.invalidFile(Diagnostic(path: path, line: FrontMatterDocument.lineOfInvalidUTF8([UInt8](data)[...]),
+                                                    message: "not valid UTF-8"))
         }
         if FrontMatterDocument.hasAnchors(text) {
             throw BoardError.invalidFile(Diagnostic(path: path, line: 1, message: "YAML anchors and aliases are not allowed"))
@@ -84,9 +85,12 @@ public struct BoardConfig: Codable, Sendable, Equatable {
             self = try YAMLDecoder().decode(BoardConfig.self, from: text)
         } catch let error as YamlError {
             throw BoardError.invalidFile(FrontMatterDocument.diagnostic(for: error, path: path, offset: 0))
+        } catch DecodingError.dataCorrupted(let context) where context.underlyingError is YamlError {
+            throw BoardError.invalidFile(FrontMatterDocument.diagnostic(for: context.underlyingError as! YamlError, path: path, offset: 0))
         } catch let error as DecodingError {
-            throw BoardError.invalidFile(Diagnostic(path: path, line: Self.line(of: error, in: text),
-                                                    message: Self.describe(error)))
+            let empty = text.allSatisfy(\.isWhitespace)
+            throw BoardError.invalidFile(Diagnostic(path: path, line: Self.line(of: error, in: text) ?? 1,
+                                                    message: empty ? "empty file: expected name and statuses" : Self.describe(error)))
         }
         try validate(path: path, text: text)
     }

@@ -19,7 +19,7 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         let location = line.map { "\(path):\($0)" } ?? path
-        return "\(location): \(severity.rawValue): \(message)"
+        return Table.printable("\(location): \(severity.rawValue): \(message)")
     }
 }
 

@@ -24,6 +24,7 @@ enum FlatFrontMatter {
         }
         for (index, raw) in lines.enumerated() {
             let line = raw.utf8.last == 0x0D ? Substring(raw.dropLast()) : Substring(raw)
+            if !isPrintable(line) { return nil }
             let trimmed = line.drop { $0 == " " }
             if trimmed.isEmpty || trimmed.first == "#" { continue }
             if line.first == " " {
@@ -59,6 +60,21 @@ enum FlatFrontMatter {
         }
         closeBlock()
         return fields
+    }
+
+    /// YAML allows only printable characters: no C0 or C1 controls (but tab), DEL, U+FFFE or U+FFFF.
+    /// Lines holding others go to Yams, which reports them.
+    static func isPrintable(_ line: Substring) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for b in line.utf8 {
+            if (b < 0x20 && b != 0x09) || b == 0x7F { return false }
+            if previous == 0xC2 && b >= 0x80 && b <= 0x9F { return false }
+            if beforePrevious == 0xEF && previous == 0xBF && (b == 0xBE || b == 0xBF) { return false }
+            beforePrevious = previous
+            previous = b
+        }
+        return true
     }
 
     private static func isKeyByte(_ b: UInt8) -> Bool {

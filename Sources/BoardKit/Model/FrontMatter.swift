@@ -31,7 +31,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
             .invalidFile(Diagnostic(path: path, line: line, message: message))
         }
         if bytes.isEmpty { throw fail(1, "empty file: expected front matter starting with ---") }
-        if bytes.contains(0) { throw fail(nil, "binary file (contains NUL bytes)") }
+        if let nul = bytes.firstIndex(of: 0) { throw fail(Self.line(at: nul, in: bytes[...]), "binary file (contains NUL bytes)") }
         var start = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
         guard let firstEnd = bytes[start...].firstIndex(of: 0x0A),
@@ -58,15 +58,38 @@ public struct FrontMatterDocument: @unchecked Sendable {
             throw fail(2, "front matter is larger than \(Self.maxFrontMatterBytes / 1024) KiB")
         }
         guard let text = String(validating: fmBytes, as: UTF8.self) else {
-            throw fail(nil, "front matter is not valid UTF-8")
+            throw fail(Self.lineOfInvalidUTF8(bytes[..<closing]), "front matter is not valid UTF-8")
         }
         // Split on "\n" bytes: in a Swift String "\r\n" is one Character and would not split.
         var split = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
         if split.last == "" { split.removeLast() }
+        // YAML also breaks lines at a lone CR, NEL, U+2028 and U+2029; edits address lines split
+        // at LF, so such a break would put an edit on the wrong line.
+        if let bad = split.firstIndex(where: { line in
+            line.unicodeScalars.dropLast().contains("\r")
+                || line.unicodeScalars.contains { $0 == "\u{85}" || $0 == "\u{2028}" || $0 == "\u{2029}" }
+        }) {
+            throw fail(bad + 2, "line break other than LF or CRLF (a lone CR, NEL, U+2028 or U+2029) in front matter")
+        }
         lines = split
         tail = Array(bytes[closing...])
         firstLine = 2
         fields = try parseFields(path: path)
+    }
+
+    /// The 1-based line holding byte `offset`.
+    static func line(at offset: Int, in bytes: ArraySlice<UInt8>) -> Int {
+        1 + bytes[bytes.startIndex..<offset].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+    }
+
+    /// The 1-based line of the first byte sequence that is not UTF-8, or nil when all of it is.
+    static func lineOfInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var number = 1
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            if String(validating: line, as: UTF8.self) == nil { return number }
+            number += 1
+        }
+        return nil
     }
 
     private static func isDelimiter(_ line: ArraySlice<UInt8>, dash: Bool) -> Bool {
@@ -118,20 +141,58 @@ public struct FrontMatterDocument: @unchecked Sendable {
         return result
     }
 
-    /// True when the YAML uses an anchor (`&a`) or alias (`*a`) outside quoted text and comments.
+    /// True when the YAML uses an anchor (`&a`) or alias (`*a`): an `&` or `*` where a node
+    /// starts (after indentation, `- `, `? `, `: `, a tag, or `[`, `{`, `,` in a flow collection),
+    /// outside quoted text, comments and block scalars. `Fish & chips` is plain text.
     static func hasAnchors(_ text: String) -> Bool {
-        for line in text.split(whereSeparator: \.isNewline) {
-            var quote: Character?
+        var quote: Character?  // an open quote, which may span lines
+        var flowDepth = 0
+        var blockIndent: Int?  // inside a block scalar (`|`, `>`): lines indented deeper are text
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            let chars = Array(line)
+            let indent = chars.prefix { $0 == " " }.count
+            if let block = blockIndent {
+                if indent > block || chars.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
+                blockIndent = nil
+            }
+            var nodeStart = quote == nil
             var previous: Character = " "
-            for ch in line {
+            var i = 0
+            scan: while i < chars.count {
+                let ch = chars[i]
+                let next: Character = i + 1 < chars.count ? chars[i + 1] : " "
+                defer { i += 1 }
                 if let q = quote {
-                    if ch == q { quote = nil }
-                } else if ch == "\"" || ch == "'" {
-                    if previous == " " || previous == ":" || previous == "[" || previous == "," || previous == "-" { quote = ch }
-                } else if ch == "#" && previous == " " {
-                    break
-                } else if (ch == "&" || ch == "*") && (previous == " " || previous == "[" || previous == ",") {
-                    return true
+                    if q == "\"" && ch == "\\" { i += 1 } else if ch == q {
+                        if q == "'" && next == "'" { i += 1 } else { quote = nil }
+                    }
+                    previous = ch
+                    continue
+                }
+                if ch == " " || ch == "\t" || ch == "\r" { previous = ch; continue }
+                if ch == "#" && (previous == " " || previous == "\t") { break scan }
+                if nodeStart {
+                    if ch == "&" || ch == "*" { return true }
+                    if ch == "\"" || ch == "'" {
+                        quote = ch
+                        nodeStart = false
+                    } else if ch == "[" || ch == "{" {
+                        flowDepth += 1
+                    } else if ch == "!" {
+                        while i + 1 < chars.count && chars[i + 1] != " " { i += 1 }
+                    } else if (ch == "|" || ch == ">") && flowDepth == 0 {
+                        blockIndent = indent
+                        break scan
+                    } else if !((ch == "-" || ch == "?") && (next == " " || next == "\t")) {
+                        if (ch == "]" || ch == "}") && flowDepth > 0 { flowDepth -= 1 }
+                        nodeStart = false
+                    }
+                } else if ch == ":" && (next == " " || next == "\t" || next == "\r" || i + 1 == chars.count || flowDepth > 0) {
+                    nodeStart = true
+                } else if flowDepth > 0 {
+                    if ch == "," || ch == "[" || ch == "{" { nodeStart = true }
+                    if ch == "[" || ch == "{" { flowDepth += 1 }
+                    if ch == "]" || ch == "}" { flowDepth -= 1 }
                 }
                 previous = ch
             }
@@ -147,8 +208,15 @@ public struct FrontMatterDocument: @unchecked Sendable {
             let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
             return Diagnostic(path: path, line: mark.line + offset, message: "invalid YAML: \(what)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return Diagnostic(path: path, line: context.mark.line + offset,
+            // The mark is the first of the keys; report the line that repeats it.
+            let lines = context.text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+            let prefix = String(repeating: " ", count: max(0, context.mark.column - 1)) + (duplicates.first ?? "") + ":"
+            let repeated = lines.indices.dropFirst(context.mark.line).first { lines[$0].hasPrefix(prefix) }.map { $0 + 1 }
+            return Diagnostic(path: path, line: (repeated ?? context.mark.line) + offset,
                               message: "duplicate key \(duplicates.joined(separator: ", "))")
+        case .reader(let problem, let byte, _, let yaml):
+            let line = FrontMatterDocument.line(at: min(byte ?? 0, yaml.utf8.count), in: Array(yaml.utf8)[...])
+            return Diagnostic(path: path, line: line + offset, message: "invalid YAML: \(problem)")
         default:
             return Diagnostic(path: path, line: offset + 1, message: "invalid YAML: \(error)")
         }
@@ -206,10 +274,22 @@ public struct FrontMatterDocument: @unchecked Sendable {
         reindex()
     }
 
-    /// Lines of a field: from its key to the next key, without trailing blank or comment-only lines.
+    /// Lines of a field: from its key to the next key, without trailing blank or comment-only lines
+    /// (in a block scalar, `|` or `>`, a line starting with `#` is text and stays in the field).
     private func span(ofFieldAt index: Int) -> Range<Int> {
         let start = fields[index].line
         var end = index + 1 < fields.count ? fields[index + 1].line : lines.count
+        func indent(_ line: String) -> Int { line.prefix { $0 == " " }.count }
+        if case .scalar(let scalar) = fields[index].value, scalar.style == .literal || scalar.style == .folded {
+            // The block's text is indented at least as far as its first non-blank line; a `#` line less indented is a comment.
+            let textIndent = lines[(start + 1)..<end].first { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }.map(indent) ?? 1
+            while end > start + 1 {
+                let trimmed = lines[end - 1].trimmingCharacters(in: .whitespacesAndNewlines)
+                guard trimmed.isEmpty || (trimmed.hasPrefix("#") && indent(lines[end - 1]) < textIndent) else { break }
+                end -= 1
+            }
+            return start..<end
+        }
         while end > start + 1 {
             let trimmed = lines[end - 1].trimmingCharacters(in: .whitespacesAndNewlines)
             guard trimmed.isEmpty || trimmed.hasPrefix("#") else { break }
@@ -223,21 +303,32 @@ public struct FrontMatterDocument: @unchecked Sendable {
         fields = (try? parseFields(path: "")) ?? fields
     }
 
-    /// ` # comment` at the end of a simple `key: value` line, if any.
+    /// ` # comment` at the end of a simple `key: value` line, if any: a `#` after a space,
+    /// outside quoted text (which may itself hold ` #`, quotes or brackets).
     static func trailingComment(_ line: String) -> String? {
         let content = line.hasSuffix("\r") ? String(line.dropLast()) : line
         guard let colon = content.firstIndex(of: ":") else { return nil }
-        let rest = content[content.index(after: colon)...]
-        let trimmed = rest.trimmingCharacters(in: .whitespaces)
-        if trimmed.hasPrefix("\"") || trimmed.hasPrefix("'") || trimmed.hasPrefix("[") || trimmed.hasPrefix("{") {
-            // Quoted and flow values may contain " #"; only keep comments after the closing mark.
-            guard let closer = trimmed.first.map({ $0 == "[" ? "]" : $0 == "{" ? "}" : $0 }),
-                  let end = trimmed.dropFirst().lastIndex(of: closer) else { return nil }
-            let after = trimmed[trimmed.index(after: end)...].trimmingCharacters(in: .whitespaces)
-            return after.hasPrefix("#") ? after : nil
+        let chars = Array(content[content.index(after: colon)...])
+        var quote: Character?
+        var previous: Character = " "
+        var i = 0
+        while i < chars.count {
+            let ch = chars[i]
+            if let q = quote {
+                if q == "\"" && ch == "\\" {
+                    i += 1
+                } else if ch == q {
+                    if q == "'" && i + 1 < chars.count && chars[i + 1] == "'" { i += 1 } else { quote = nil }
+                }
+            } else if (ch == "\"" || ch == "'") && " \t[{,".contains(previous) {
+                quote = ch
+            } else if ch == "#" && (previous == " " || previous == "\t") {
+                return String(chars[i...]).trimmingCharacters(in: .whitespaces)
+            }
+            previous = ch
+            i += 1
         }
-        guard let hash = rest.range(of: " #") else { return nil }
-        return String(rest[hash.lowerBound...]).trimmingCharacters(in: .whitespaces)
+        return nil
     }
 }
 
@@ -384,26 +475,32 @@ extension Node {
         switch resolvedTag {
         case .int, .float:
             let text = scalar.string
-            return Double(text) ?? Double(text.replacingOccurrences(of: "_", with: ""))
+            // A number too large for a Double (1e999) is no usable number.
+            return (Double(text) ?? Double(text.replacingOccurrences(of: "_", with: ""))).flatMap { $0.isFinite ? $0 : nil }
         default: return nil
         }
     }
 
     /// The node as a plain Swift value for JSON: String, Int, Double, Bool, NSNull, arrays and dictionaries.
-    public var plainValue: Any {
+    public var plainValue: Any { plainValue(depth: 0) }
+
+    /// Deeper than 100 levels a value is given as a note: JSON writers refuse very deep nesting,
+    /// and one hand-made file must not empty a whole `--format json` listing.
+    private func plainValue(depth: Int) -> Any {
+        if depth > 100 { return "(nested more than 100 levels deep)" }
         switch self {
         case .scalar(let scalar):
             switch resolvedTag {
             case .int: return Int(scalar.string) ?? scalar.string
-            case .float: return number ?? scalar.string
+            case .float: return number.flatMap { $0.isFinite ? $0 : nil } ?? scalar.string  // JSON has no infinity or NaN
             case .bool: return ["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"].contains(scalar.string)
             case .null: return NSNull()
             default: return scalar.string
             }
-        case .sequence(let seq): return seq.map { $0.plainValue }
+        case .sequence(let seq): return seq.map { $0.plainValue(depth: depth + 1) }
         case .mapping(let map):
             var dict: [String: Any] = [:]
-            for (k, v) in map { dict[k.string ?? "\(k)"] = v.plainValue }
+            for (k, v) in map { dict[k.string ?? "\(k)"] = v.plainValue(depth: depth + 1) }
             return dict
         case .alias: return NSNull()
         }

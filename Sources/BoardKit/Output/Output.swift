@@ -42,11 +42,36 @@ public struct Table {
         return count
     }
 
+    /// A cell as one line a terminal shows as text: control characters (a newline, a tab, or an
+    /// escape sequence hidden in a title) are shown as `\u{7}`; the colour codes of Rainbow are kept.
+    public static func printable(_ s: String) -> String {
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return s }
+        let scalars = Array(s.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            let scalar = scalars[i]
+            if scalar == "\u{1B}", i + 1 < scalars.count, scalars[i + 1] == "[",
+               let end = scalars[(i + 2)...].firstIndex(where: { !("0"..."9").contains($0) && $0 != ";" }), scalars[end] == "m" {
+                out.append(contentsOf: scalars[i...end])  // a colour (SGR) sequence
+                i = end + 1
+                continue
+            }
+            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) {
+                out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+            i += 1
+        }
+        return String(out)
+    }
+
     public func render() -> String {
         let columns = headers.count
         var widths = headers.map(Self.width)
         for row in rows {
-            for (i, cell) in row.prefix(columns).enumerated() { widths[i] = max(widths[i], Self.width(cell)) }
+            for (i, cell) in row.prefix(columns).enumerated() { widths[i] = max(widths[i], Self.width(Self.printable(cell))) }
         }
         let right = rightAligned ?? Set((0..<columns).filter { i in
             !rows.isEmpty && rows.allSatisfy { i < $0.count && ($0[i].isEmpty || Double($0[i]) != nil) }
@@ -54,7 +79,7 @@ public struct Table {
         func line(_ cells: [String]) -> String {
             var parts: [String] = []
             for i in 0..<columns {
-                let cell = i < cells.count ? cells[i] : ""
+                let cell = i < cells.count ? Self.printable(cells[i]) : ""
                 let pad = String(repeating: " ", count: max(0, widths[i] - Self.width(cell)))
                 parts.append(right.contains(i) ? pad + cell : (i == columns - 1 ? cell : cell + pad))
             }

@@ -124,6 +124,7 @@ extension Workspace {
     /// on items unless `force`.
     public func moveItem(_ id: String, to status: String, force: Bool = false, kind: RecordKind = .item,
                          options: WriteOptions = WriteOptions()) throws -> (record: Record, from: String) {
+        try refuseDuringOperation()
         try validate("status", .string(status), kind: kind)
         let loaded = load(kind)
         let all = loaded.records
@@ -144,6 +145,7 @@ extension Workspace {
     /// Sets front-matter fields from `KEY=VALUE` assignments; an empty value removes the key.
     public func setFields(_ id: String, _ assignments: [String], kind: RecordKind = .item,
                           options: WriteOptions = WriteOptions()) throws -> Record {
+        try refuseDuringOperation()
         var parsed: [(String, YAMLValue?)] = []
         for assignment in assignments {
             guard let eq = assignment.firstIndex(of: "=") else {
@@ -255,6 +257,7 @@ extension Workspace {
     /// Puts an item at a position in the backlog order by changing only its rank
     /// (all ranks are renumbered only when no room is left between two neighbours).
     public func rankItem(_ id: String, _ position: RankPosition, options: WriteOptions = WriteOptions()) throws -> Record {
+        try refuseDuringOperation()
         let loaded = load(.item)
         let item = try find(id, among: loaded)
         let items = ordered(loaded.records)

@@ -80,6 +80,9 @@ public final class Workspace {
     /// reported and skipped; symbolic links and folders are never followed.
     public func load(_ kind: RecordKind) -> LoadResult {
         let folder = absolute(kind.folder)
+        if let link = symbolicLinkFolder(in: kind.folder + "/x") {
+            return LoadResult(records: [], diagnostics: [Diagnostic(path: link, line: 1, message: "symbolic link: not followed")])
+        }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
             return LoadResult(records: [], diagnostics: [])
         }
@@ -116,23 +119,24 @@ public final class Workspace {
         return loaded
     }
 
-    /// Reads a regular file, refusing symbolic links, folders and files over 64 MiB.
+    /// Reads a regular file, refusing symbolic links, folders and files over 64 MiB
+    /// (reported at line 1, so every diagnostic reads `path:line: message`).
     static func readFile(_ absolutePath: String, display: String) throws -> Data {
         var info = stat()
         guard lstat(absolutePath, &info) == 0 else {
-            throw BoardError.invalidFile(Diagnostic(path: display, message: "cannot read: \(String(cString: strerror(errno)))"))
+            throw BoardError.invalidFile(Diagnostic(path: display, line: 1, message: "cannot read: \(String(cString: strerror(errno)))"))
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG: break
-        case S_IFLNK: throw BoardError.invalidFile(Diagnostic(path: display, message: "symbolic link: not followed"))
-        case S_IFDIR: throw BoardError.invalidFile(Diagnostic(path: display, message: "is a directory, not a file"))
-        default: throw BoardError.invalidFile(Diagnostic(path: display, message: "not a regular file"))
+        case S_IFLNK: throw BoardError.invalidFile(Diagnostic(path: display, line: 1, message: "symbolic link: not followed"))
+        case S_IFDIR: throw BoardError.invalidFile(Diagnostic(path: display, line: 1, message: "is a directory, not a file"))
+        default: throw BoardError.invalidFile(Diagnostic(path: display, line: 1, message: "not a regular file"))
         }
         if info.st_size > 64 << 20 {
-            throw BoardError.invalidFile(Diagnostic(path: display, message: "file is larger than 64 MiB"))
+            throw BoardError.invalidFile(Diagnostic(path: display, line: 1, message: "file is larger than 64 MiB"))
         }
         guard let handle = FileHandle(forReadingAtPath: absolutePath) else {
-            throw BoardError.invalidFile(Diagnostic(path: display, message: "cannot open for reading"))
+            throw BoardError.invalidFile(Diagnostic(path: display, line: 1, message: "cannot open for reading"))
         }
         defer { try? handle.close() }
         return (try? handle.readToEnd()) ?? Data()
@@ -161,6 +165,7 @@ public final class Workspace {
 
     /// Reads a record again from disk for editing, refusing files with unresolved conflict markers.
     public func readForWrite(_ path: String) throws -> Record {
+        try refuseDuringOperation()
         let data = try Self.readFile(absolute(path), display: path)
         if let line = conflictMarkerLine(in: data) {
             throw BoardError.invalidFile(Diagnostic(path: path, line: line,
@@ -182,9 +187,8 @@ public final class Workspace {
         }
         let lock = try WriteLock(gitDir: repository.gitDir)
         defer { lock.release() }
-        if let operation = repository.operationInProgress {
-            throw BoardError.usage("\(operation) is in progress; finish or abort it before changing the board")
-        }
+        try refuseDuringOperation()
+        removeStaleTemporaryFiles(beside: changes.keys)
         let head = try repository.head()
         if case .detached = head, !options.detachOK {
             throw BoardError.usage("HEAD is detached; check out a branch first (or pass --detach-ok)")
@@ -205,7 +209,43 @@ public final class Workspace {
         }
     }
 
+    /// The first folder of a board-relative path that is a symbolic link, if any: `board` never
+    /// reads or writes through one, so nothing outside the board is touched.
+    func symbolicLinkFolder(in path: String) -> String? {
+        var folder = ""
+        for part in path.split(separator: "/").dropLast() {
+            folder += (folder.isEmpty ? "" : "/") + part
+            var info = stat()
+            if lstat(absolute(folder), &info) == 0, info.st_mode & S_IFMT == S_IFLNK { return folder }
+        }
+        return nil
+    }
+
+    /// Refuses to write while a merge, rebase, cherry-pick or revert is in progress.
+    func refuseDuringOperation() throws {
+        if let operation = repository?.operationInProgress {
+            throw BoardError.usage("\(operation) is in progress; finish or abort it before changing the board")
+        }
+    }
+
+    /// Removes temporary files (`.NAME.board-PID-N.tmp`) that a `board` killed between writing and
+    /// renaming left behind. Called only while holding the write lock, when no other `board` is writing.
+    private func removeStaleTemporaryFiles(beside paths: Dictionary<String, Data?>.Keys) {
+        for folder in Set(paths.map { ($0 as NSString).deletingLastPathComponent }) {
+            let directory = absolute(folder)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            where name.hasPrefix(".") && name.contains(".board-") && name.hasSuffix(".tmp") {
+                unlink(directory + "/" + name)
+            }
+        }
+    }
+
     private func writeFiles(_ changes: [String: Data?]) throws {
+        for path in changes.keys {
+            if let link = symbolicLinkFolder(in: path) {
+                throw BoardError.usage("\(link) is a symbolic link; not writing through it")
+            }
+        }
         for (path, data) in changes.sorted(by: { $0.key < $1.key }) {
             if let data {
                 try atomicWrite(data, to: absolute(path))

@@ -39,7 +39,7 @@ extension Board {
 
 /// A record's fields as an aligned table (except `skipping` keys), its path and its text.
 func recordText(_ record: Record, skipping: [String] = []) -> String {
-    var text = "\(record.id.bold)  \(record.title)\n"
+    var text = "\(Table.printable(record.id).bold)  \(Table.printable(record.title))\n"
     let rows = record.document.fields.filter { !(["id", "title"] + skipping).contains($0.key) }.map { field -> [String] in
         [field.key + ":", describe(field.value.plainValue)]
     }

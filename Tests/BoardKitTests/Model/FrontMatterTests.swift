@@ -126,7 +126,7 @@ Some *body* text.
         ("no front matter\n", 1, "missing front matter"),
         ("---\nid: B-1\n", 1, "unterminated front matter"),
         ("---\nid: B-1\ntitle: [unclosed\n---\n", 4, "invalid YAML"),
-        ("---\nid: B-1\nid: B-2\n---\n", 2, "duplicate key"),
+        ("---\nid: B-1\nid: B-2\n---\n", 3, "duplicate key"),  // the line that repeats the key
         ("---\n- a\n- b\n---\n", 2, "must be a mapping"),
         ("---\na: &x [1]\nb: *x\n---\n", 2, "anchors and aliases"),
     ])
@@ -209,7 +209,7 @@ Some *body* text.
     }
 
     @Test func fastReaderDeclinesWhatItDoesNotHandle() throws {
-        for text in ["a: {b: 1}", "a: |\n  text", "a: &x 1", "a:\n  b: 1", "a: 'it''s'", "a: \"\\n\"", "a: 1\na: 2", "\"q\": 1"] {
+        for text in ["a: b\u{7}c", "a: b\u{85}c", "a: \u{FFFF}", "a: b\rc", "a: {b: 1}", "a: |\n  text", "a: &x 1", "a:\n  b: 1", "a: 'it''s'", "a: \"\\n\"", "a: 1\na: 2", "\"q\": 1"] {
             #expect(FlatFrontMatter.parse(text.components(separatedBy: "\n")) == nil, "\(text)")
         }
     }
