@@ -427,7 +427,12 @@ extension Node {
     public var resolvedTag: Tag.Name { Tag.Name(rawValue: tag.description) }
 
     /// The node as a plain Swift value for JSON: String, Int, Double, Bool, NSNull, arrays and dictionaries.
-    public var plainValue: Any {
+    public var plainValue: Any { plainValue(depth: 0) }
+
+    /// Deeper than 100 levels a value is given as a note: JSON writers refuse very deep nesting,
+    /// and one hand-made file must not empty a whole `--format json` listing.
+    private func plainValue(depth: Int) -> Any {
+        if depth > 100 { return "(nested more than 100 levels deep)" }
         switch self {
         case .scalar(let scalar):
             switch resolvedTag {
@@ -437,10 +442,10 @@ extension Node {
             case .null: return NSNull()
             default: return scalar.string
             }
-        case .sequence(let seq): return seq.map { $0.plainValue }
+        case .sequence(let seq): return seq.map { $0.plainValue(depth: depth + 1) }
         case .mapping(let map):
             var dict: [String: Any] = [:]
-            for (k, v) in map { dict[k.string ?? "\(k)"] = v.plainValue }
+            for (k, v) in map { dict[k.string ?? "\(k)"] = v.plainValue(depth: depth + 1) }
             return dict
         case .alias: return NSNull()
         }

@@ -125,7 +125,7 @@ Some *body* text.
         ("no front matter\n", 1, "missing front matter"),
         ("---\nid: B-1\n", 1, "unterminated front matter"),
         ("---\nid: B-1\ntitle: [unclosed\n---\n", 4, "invalid YAML"),
-        ("---\nid: B-1\nid: B-2\n---\n", 2, "duplicate key"),
+        ("---\nid: B-1\nid: B-2\n---\n", 3, "duplicate key"),  // the line that repeats the key
         ("---\n- a\n- b\n---\n", 2, "must be a mapping"),
         ("---\na: &x [1]\nb: *x\n---\n", 2, "anchors and aliases"),
     ])

@@ -53,6 +53,14 @@ extension FoundBugTests {
         #expect(renderJSON([record.jsonObject]).contains("\"points\" : \"1.0e400\""))
     }
 
+    /// A value nested 580 levels deep (a fuzzer finding) made `list --format json` print `null` for the whole list.
+    @Test func deeplyNestedValuesDoNotEmptyTheJSON() throws {
+        let text = "---\nid: B-1\nx:\n" + String(repeating: "- ", count: 580) + "a\n---\n"
+        let record = try Record(path: "backlog/x.md", data: Data(text.utf8))
+        let json = renderJSON([record.jsonObject])
+        #expect(json.contains("\"id\" : \"B-1\"") && json.contains("nested more than 100 levels deep"))
+    }
+
     /// Control characters in a title never reach the terminal raw (an escape sequence could rewrite the screen).
     @Test func controlCharactersAreShownNotSent() {
         #expect(Table.printable("a\u{1B}[2Jb\u{7}\n") == "a\\u{1b}[2Jb\\u{7}\\u{a}")
