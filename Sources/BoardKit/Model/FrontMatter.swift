@@ -63,6 +63,14 @@ public struct FrontMatterDocument: @unchecked Sendable {
         // Split on "\n" bytes: in a Swift String "\r\n" is one Character and would not split.
         var split = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
         if split.last == "" { split.removeLast() }
+        // YAML also breaks lines at a lone CR, NEL, U+2028 and U+2029; edits address lines split
+        // at LF, so such a break would put an edit on the wrong line.
+        if let bad = split.firstIndex(where: { line in
+            line.unicodeScalars.dropLast().contains("\r")
+                || line.unicodeScalars.contains { $0 == "\u{85}" || $0 == "\u{2028}" || $0 == "\u{2029}" }
+        }) {
+            throw fail(bad + 2, "line break other than LF or CRLF (a lone CR, NEL, U+2028 or U+2029) in front matter")
+        }
         lines = split
         tail = Array(bytes[closing...])
         firstLine = 2
