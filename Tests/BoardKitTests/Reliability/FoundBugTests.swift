@@ -53,6 +53,28 @@ extension FoundBugTests {
         #expect(renderJSON([record.jsonObject]).contains("\"points\" : \"1.0e400\""))
     }
 
+    /// A value nested 580 levels deep (a fuzzer finding) made `list --format json` print `null` for the whole list.
+    @Test func deeplyNestedValuesDoNotEmptyTheJSON() throws {
+        let text = "---\nid: B-1\nx:\n" + String(repeating: "- ", count: 580) + "a\n---\n"
+        let record = try Record(path: "backlog/x.md", data: Data(text.utf8))
+        let json = renderJSON([record.jsonObject])
+        #expect(json.contains("\"id\" : \"B-1\"") && json.contains("nested more than 100 levels deep"))
+    }
+
+    /// A lone CR is a line break to YAML but not to the line editor (a fuzzer finding): removing a key
+    /// removed the wrong line. Such files are now refused with the line, as are NEL, U+2028 and U+2029.
+    @Test(arguments: ["---\nid: B-1\rx: y\n---\n", "---\nid: B-1\u{2028}x: y\n---\n", "---\nid: B-1\u{85}\n---\n"])
+    func unusualLineBreaksAreRefused(text: String) {
+        do {
+            _ = try FrontMatterDocument(data: Data(text.utf8), path: "x.md")
+            Issue.record("accepted")
+        } catch BoardError.invalidFile(let d) {
+            #expect(d.line == 2 && d.message.contains("line break other than LF or CRLF"))
+        } catch { Issue.record("\(error)") }
+        // CRLF files stay fine: their CR ends the line.
+        #expect(throws: Never.self) { try FrontMatterDocument(data: Data("---\r\nid: B-1\r\n---\r\n".utf8), path: "x.md") }
+    }
+
     /// Control characters in a title never reach the terminal raw (an escape sequence could rewrite the screen).
     @Test func controlCharactersAreShownNotSent() {
         #expect(Table.printable("a\u{1B}[2Jb\u{7}\n") == "a\\u{1b}[2Jb\\u{7}\\u{a}")
