@@ -19,6 +19,7 @@ struct Board: ParsableCommand {
             Import.self, Export.self,
             Diff.self, Scope.self, Burndown.self, Flow.self, Hooks.self, FixIDs.self,
             Dev.self,
+            PortfolioCommand.self,
         ]
     )
 

@@ -46,6 +46,7 @@ extension Checker {
         let strict = board.config.alignment == "strict"
         let severity: Diagnostic.Severity = strict ? .error : .warning
         let aligning = strict || !board.objectives.isEmpty
+        let halted = board.haltedObjectiveIDs
         var out: [Diagnostic] = []
         for item in board.items {
             guard let link = item.objective, !link.isEmpty else {
@@ -58,9 +59,11 @@ extension Checker {
                 out.append(diagnostic(item, "objective", "objective \(link) does not exist"))
                 continue
             }
-            if objective.status != "active", !board.isDone(item) {
-                let advice = haltingStatuses.contains(objective.status) ? "; re-link or drop the item" : ""
-                out.append(diagnostic(item, "objective", "objective \(objective.id) is \(objective.status), not active\(advice)", severity))
+            if objective.status != "active" || halted.contains(objective.id.lowercased()), !board.isDone(item) {
+                let halting = board.haltingParent(of: objective)
+                let status = halting.map { "halted by portfolio objective \($0.id)" } ?? "\(objective.status), not active"
+                let advice = halted.contains(objective.id.lowercased()) ? "; re-link or drop the item" : ""
+                out.append(diagnostic(item, "objective", "objective \(objective.id) is \(status)\(advice)", severity))
             }
         }
         return out
