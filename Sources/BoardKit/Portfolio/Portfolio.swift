@@ -217,50 +217,111 @@ public final class Portfolio {
 
     /// Every member read (concurrently), in the order of `portfolio.yml`.
     public func readAll() -> [(member: PortfolioMember, result: Result<MemberBoard, Error>)] {
-        let members = self.members
         let objectives = self.objectives
-        nonisolated(unsafe) let portfolio = self
-        var results = [Result<MemberBoard, Error>?](repeating: nil, count: members.count)
-        results.withUnsafeMutableBufferPointer { buffer in
-            // Each iteration writes only its own slot.
-            nonisolated(unsafe) let out = buffer
-            DispatchQueue.concurrentPerform(iterations: members.count) { index in
-                out[index] = Result { try portfolio.read(members[index], objectives: objectives) }
-            }
+        return concurrentMap(members) { portfolio, member in
+            (member, Result { try portfolio.read(member, objectives: objectives) })
         }
-        return zip(members, results).map { ($0, $1!) }
+    }
+
+    /// Where a member's data is: a repository and commit (the last good fetch, or a local
+    /// repository's HEAD), or a local folder outside Git.
+    struct Source {
+        var repository: Repository?
+        var commit: OID?
+        var prefix = ""
+        var fetched: Date?
+        var folder: Workspace?
+    }
+
+    func source(_ member: PortfolioMember) throws -> Source {
+        if member.url != nil {
+            guard let fetched = lastFetch(member), let commit = OID(hex: fetched.commit) else {
+                throw BoardError.usage("not fetched yet (run `board portfolio fetch`)")
+            }
+            return Source(repository: try Repository.bare(at: try cachePath(member)), commit: commit,
+                          prefix: member.folderPrefix, fetched: fetched.fetched)
+        }
+        let given = member.path ?? ""
+        let folder = URL(fileURLWithPath: given.hasPrefix("/") ? given : workspace.absolute(given))
+            .appendingPathComponent(member.folderPrefix).standardizedFileURL.resolvingSymlinksInPath().path
+        guard FileManager.default.fileExists(atPath: folder + "/" + BoardConfig.fileName) else {
+            throw BoardError.usage("not a board (no \(BoardConfig.fileName) in \(folder))")
+        }
+        let local = try Workspace.open(directory: folder)
+        if let repository = local.repository, let head = try? repository.head().commit {
+            return Source(repository: repository, commit: head, prefix: local.repoPrefix)
+        }
+        return Source(folder: local)
     }
 
     /// A member board as last fetched (or, for a local path, as committed at HEAD), with the
     /// portfolio's objectives attached so its halting rule applies.
     public func read(_ member: PortfolioMember, objectives: [Record]? = nil) throws -> MemberBoard {
-        var board: MemberBoard
-        if member.url != nil {
-            guard let fetched = lastFetch(member), let commit = OID(hex: fetched.commit) else {
-                throw BoardError.usage("not fetched yet (run `board portfolio fetch`)")
-            }
-            let repository = try Repository.bare(at: try cachePath(member))
-            board = MemberBoard(member: member, snapshot: try BoardSnapshot(repository: repository, commit: commit,
-                                                                          prefix: member.folderPrefix, name: member.name),
-                                commit: commit.hex, fetched: fetched.fetched)
+        try read(member, from: try source(member), objectives: objectives ?? self.objectives)
+    }
+
+    func read(_ member: PortfolioMember, from source: Source, objectives: [Record]) throws -> MemberBoard {
+        var snapshot: BoardSnapshot
+        if let repository = source.repository, let commit = source.commit {
+            snapshot = try BoardSnapshot(repository: repository, commit: commit, prefix: source.prefix, name: member.name)
         } else {
-            let given = member.path ?? ""
-            let folder = URL(fileURLWithPath: given.hasPrefix("/") ? given : workspace.absolute(given))
-                .appendingPathComponent(member.folderPrefix).standardizedFileURL.resolvingSymlinksInPath().path
-            guard FileManager.default.fileExists(atPath: folder + "/" + BoardConfig.fileName) else {
-                throw BoardError.usage("not a board (no \(BoardConfig.fileName) in \(folder))")
+            snapshot = source.folder!.snapshot()
+        }
+        snapshot.portfolioObjectives = objectives
+        return MemberBoard(member: member, snapshot: snapshot, commit: source.commit?.hex, fetched: source.fetched)
+    }
+
+    /// Every member's status row (concurrently), in the order of `portfolio.yml`. A row read from
+    /// a commit is cached in `.git/board-portfolio/NAME.status.json`, keyed by the commit, today
+    /// and the portfolio objectives' statuses, so a second run reads no member again.
+    public func statusRows() -> [MemberStatus] {
+        let objectives = self.objectives
+        let halting = objectives.map { "\($0.id)=\($0.status)" }.sorted().joined(separator: ",")
+        return concurrentMap(members) { portfolio, member in
+            var row: MemberStatus
+            do {
+                let source = try portfolio.source(member)
+                let key = source.commit.map { "v1 \($0.hex) \(Workspace.today) \(halting)" }
+                let file = portfolio.cacheFolder.map { $0 + "/" + member.name + ".status.json" }
+                if let key, let file, let data = FileManager.default.contents(atPath: file),
+                   let cached = try? JSONDecoder().decode(CachedStatus.self, from: data), cached.key == key {
+                    row = cached.row
+                } else {
+                    let board = try portfolio.read(member, from: source, objectives: objectives)
+                    row = board.snapshot.status(of: member)
+                    row.commit = board.commit
+                    if let key, let file, let data = try? JSONEncoder().encode(CachedStatus(key: key, row: row)) {
+                        try? atomicWrite(data, to: file)
+                    }
+                }
+                row.member = member
+                row.fetched = source.fetched
+            } catch {
+                row = MemberStatus(member: member, error: memberMessage(error))
             }
-            let local = try Workspace.open(directory: folder)
-            if let repository = local.repository, let head = try? repository.head().commit {
-                board = MemberBoard(member: member, snapshot: try BoardSnapshot(repository: repository, commit: head,
-                                                                              prefix: local.repoPrefix, name: member.name),
-                                    commit: head.hex, fetched: nil)
-            } else {
-                board = MemberBoard(member: member, snapshot: local.snapshot(), commit: nil, fetched: nil)
+            if let fetchError = portfolio.lastFetchError(member) { row.error = "fetch failed: \(fetchError)" }
+            return row
+        }
+    }
+
+    private struct CachedStatus: Codable {
+        var key: String
+        var row: MemberStatus
+    }
+
+    /// `transform` applied to every element on all cores, results in order.
+    private func concurrentMap<T>(_ elements: [PortfolioMember], _ transform: (Portfolio, PortfolioMember) -> T) -> [T] {
+        var results = [T?](repeating: nil, count: elements.count)
+        nonisolated(unsafe) let portfolio = self
+        nonisolated(unsafe) let transform = transform
+        results.withUnsafeMutableBufferPointer { buffer in
+            // Each iteration writes only its own slot.
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: elements.count) { index in
+                out[index] = transform(portfolio, elements[index])
             }
         }
-        board.snapshot.portfolioObjectives = objectives ?? self.objectives
-        return board
+        return results.map { $0! }
     }
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// How an iteration's burndown stands today.
-public enum BurndownHealth: String, Sendable {
+public enum BurndownHealth: String, Codable, Sendable {
     case onTrack = "on track", atRisk = "at risk", offTrack = "off track"
 
     /// From the points still open against the ideal line: up to 10 % of the commitment above it
@@ -13,8 +13,14 @@ public enum BurndownHealth: String, Sendable {
     }
 }
 
+/// Completion dates at 50 % and 85 %.
+public struct DateForecast: Codable, Sendable, Equatable {
+    public var p50: String
+    public var p85: String
+}
+
 /// One row of `board portfolio status`.
-public struct MemberStatus {
+public struct MemberStatus: Codable {
     public var member: PortfolioMember
     /// Why the member could not be read or fetched; the row keeps the last good data, if any.
     public var error: String?
@@ -29,7 +35,7 @@ public struct MemberStatus {
     /// `up`, `down` or `flat`: the last closed iteration against the mean of the 3 before it (±10 %).
     public var trend: String?
     /// When the open objectives' remaining work is done, at 50 % and 85 %.
-    public var forecast: (p50: String, p85: String)?
+    public var forecast: DateForecast?
     /// Open items not serving an active, not halted objective.
     public var unaligned = 0
     /// Open items of halted objectives (on their own or through the portfolio).
@@ -121,7 +127,7 @@ extension BoardSnapshot {
         let remaining = open.map { progress in
             items(of: progress).filter { !isDone($0) }.compactMap(\.points).reduce(0, +)
         }.reduce(0, +)
-        if !open.isEmpty { row.forecast = forecastCompletion(remainingPoints: remaining) }
+        if !open.isEmpty { row.forecast = forecastCompletion(remainingPoints: remaining).map { DateForecast(p50: $0.p50, p85: $0.p85) } }
         let openItems = items.filter { !isDone($0) }
         row.unaligned = openItems.filter { !isAligned($0) }.count
         row.halted = openItems.filter(isHalted).count

@@ -92,21 +92,7 @@ extension Board {
             func run() throws {
                 guard format != .markdown else { throw BoardError.usage("board portfolio status prints text, json or csv") }
                 let portfolio = try BoardKit.Portfolio.open(directory: global.startDirectory)
-                let rows = portfolio.readAll().map { member, result -> MemberStatus in
-                    var row: MemberStatus
-                    switch result {
-                    case .success(let board):
-                        row = board.snapshot.status(of: member)
-                        row.commit = board.commit
-                        row.fetched = board.fetched
-                    case .failure(let error):
-                        row = MemberStatus(member: member, error: memberMessage(error))
-                    }
-                    if let fetchError = portfolio.lastFetchError(member) {
-                        row.error = "fetch failed: \(fetchError)"
-                    }
-                    return row
-                }
+                let rows = portfolio.statusRows()
                 func n(_ v: Double?) -> String { v.map { oneDecimal($0) } ?? "" }
                 switch format {
                 case .json:

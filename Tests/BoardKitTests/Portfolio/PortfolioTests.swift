@@ -144,6 +144,15 @@ import Testing
         #expect(stop["forecast"] as? [String: String] == ["p50": "2026-04-01", "p85": "2026-04-01"])
         let unaligned = report["unaligned"] as! [[String: String]]
         #expect(unaligned.map { "\($0["board"]!) \($0["id"]!)" } == ["alpha O-a3"])
+
+        // Rows are cached by commit, day and the portfolio objectives' statuses: re-activating
+        // P-stop shows at once (A4 is then neither halted nor unaligned).
+        #expect(FileManager.default.fileExists(atPath: portfolio + "/.git/board-portfolio/alpha.status.json"))
+        let stopFile = "objectives/P-stop-p-stop.md"
+        try sandbox.write(try sandbox.read(stopFile, in: portfolio).replacingOccurrences(of: "status: halted", with: "status: active"),
+                          to: stopFile, in: portfolio)
+        let after = (try sandbox.json(try sandbox.board("portfolio", "status", "--format", "json", in: portfolio)) as! [String: Any])["members"] as! [[String: Any]]
+        #expect(after[0]["halted"] as? Int == 0 && after[0]["unaligned"] as? Int == 0)
     }
 
     @Test func lastGoodFetchIsKeptWhenTheRemoteBreaks() throws {
