@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/onevcat/Rainbow", from: "4.0.0"),
+        .package(url: "https://github.com/JohnSundell/Plot", exact: "0.14.0"),
+        .package(url: "https://github.com/JohnSundell/Ink", exact: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -20,7 +22,7 @@ let package = Package(
         ),
         .target(
             name: "BoardKit",
-            dependencies: ["Clibgit2", "Yams", "Rainbow"],
+            dependencies: ["Clibgit2", "Yams", "Rainbow", "Plot", "Ink"],
             resources: [.copy("Resources/board-template")]
         ),
         .executableTarget(

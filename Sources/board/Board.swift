@@ -15,7 +15,7 @@ struct Board: ParsableCommand {
         subcommands: [
             Init.self, Add.self, List.self, Show.self, Edit.self, Move.self, Set.self, Rank.self, Check.self,
             IterationCommand.self, VelocityCommand.self, PlanCommand.self, ForecastCommand.self,
-            Dev.self,
+            Dev.self, ReportCommand.self,
         ]
     )
 
