@@ -67,7 +67,7 @@ public enum HTMLReport {
     static func objectives(_ o: ReportModel.Objectives) -> N {
         guard o.note == nil else { return section("objectives", "2. Business value by objective", [note(o.note)]) }
         let rows: [[N]] = o.objectives.map { x in
-            [.group(.strong(.text(x.id)), .text(" " + x.title)), .text(x.status), .text(MarkdownReport.kpi(x.kpi).replacingOccurrences(of: "\\", with: "")),
+            [.group(.strong(.text(x.id)), .text(" " + x.title)), .text(x.status), .text(x.kpi?.text ?? "–"),
              .text("\(x.pointsDone.compact) of \(x.pointsTotal.compact)"), .text(x.delivered.isEmpty ? "–" : x.delivered.joined(separator: ", ")),
              .text(x.forecast50 ?? "–"), .text(x.forecast85 ?? "–")]
         }

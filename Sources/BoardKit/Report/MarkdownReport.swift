@@ -10,7 +10,7 @@ public enum MarkdownReport {
         out.append("## 1. Summary")
         if let it = s.iteration {
             var rows = [["Iteration", "\(text(it.name)) (\(text(it.id)), \(it.start) to \(it.end), \(it.state))"]]
-            if let goal = it.goal, !goal.isEmpty { rows.append(["Goal", text(goal)]) }
+            if let goal = it.goal, !goal.isEmpty { rows.append(["Goal", inline(goal)]) }
             rows.append(["Days left", "\(s.daysLeft) of \(s.workingDays) working days"])
             rows.append(["Committed", s.committed.map { "\($0.compact) points" } ?? "not started"])
             rows.append(["Completed", "\(s.completed.compact) of \(s.scope.compact) points"])
@@ -23,11 +23,15 @@ public enum MarkdownReport {
             out.append(table(["Objective", "Status", "KPI: baseline → current → target", "Points done", "Delivered this iteration",
                               "Forecast 50 %", "Forecast 85 %"],
                              model.objectives.objectives.map { o in
-                                 ["**\(text(o.id))** \(text(o.title))", text(o.status), kpi(o.kpi),
+                                 ["**\(text(o.id))** \(text(o.title))", text(o.status), o.kpi.map { text($0.text) } ?? "–",
                                   "\(o.pointsDone.compact) of \(o.pointsTotal.compact)",
                                   o.delivered.isEmpty ? "–" : o.delivered.map(text).joined(separator: ", "),
                                   o.forecast50.map(text) ?? "–", o.forecast85.map(text) ?? "–"]
                              }))
+            for o in model.objectives.objectives where !o.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                out.append("### \(text(o.id)) \(text(o.title))\n\n" + o.body.replacingOccurrences(of: "<", with: "&lt;")
+                    .trimmingCharacters(in: .whitespacesAndNewlines))
+            }
         }
 
         out.append("## 3. Velocity")
@@ -101,20 +105,17 @@ public enum MarkdownReport {
         return "**\(text(c.id))** \(text(c.title))" + (details.isEmpty ? "" : " (\(details.joined(separator: ", ")))")
     }
 
-    static func kpi(_ k: ReportModel.KPIFigures?) -> String {
-        guard let k else { return "–" }
-        func n(_ v: Double?) -> String { v?.compact ?? "?" }
-        var s = (k.name.map { text($0) + ": " } ?? "") + "\(n(k.baseline)) → \(n(k.current)) → \(n(k.target))"
-        if let unit = k.unit, !unit.isEmpty { s += " " + text(unit) }
-        if let p = k.percent { s += " (\(Int(p.rounded())) %)" }
-        return s
-    }
-
     static func signed(_ v: Double) -> String { v > 0 ? "+" + v.compact : v.compact }
 
     static func table(_ headers: [String], _ rows: [[String]]) -> String {
         let line = { (cells: [String]) in "| " + cells.joined(separator: " | ") + " |" }
         return ([line(headers), line(headers.map { _ in "---" })] + rows.map(line)).joined(separator: "\n")
+    }
+
+    /// Markdown from a board file on one line (a table cell): its formatting kept, HTML and `|` escaped.
+    static func inline(_ s: String) -> String {
+        s.replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "|", with: "\\|")
+            .components(separatedBy: .newlines).joined(separator: " ")
     }
 
     /// Board text made safe for Markdown: one line, Markdown punctuation and HTML escaped.

@@ -57,6 +57,14 @@ public struct ReportModel: Sendable {
         public var target: Double?
         /// Share of the way from baseline to target, in %.
         public var percent: Double?
+        /// `Online share: 20 → 35 → 60 % (38 %)`.
+        public var text: String {
+            func n(_ v: Double?) -> String { v?.compact ?? "?" }
+            var s = (name.map { $0 + ": " } ?? "") + "\(n(baseline)) → \(n(current)) → \(n(target))"
+            if let unit, !unit.isEmpty { s += " " + unit }
+            if let percent { s += " (\(Int(percent.rounded())) %)" }
+            return s
+        }
     }
 
     public struct Objective: Sendable {

@@ -95,12 +95,15 @@ func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
         // The objective's Markdown body: bold and a web link kept, raw HTML shown as text.
         #expect(html.contains("<strong>online</strong>"))
         #expect(html.contains("<a href=\"https://example.com/plan\">the plan</a>"))
-        #expect(html.contains("&lt;b&gt;raw&lt;/b&gt;") || html.contains("&lt;b>raw&lt;/b>"))
+        #expect(html.contains("&lt;b&gt;raw&lt;/b&gt; HTML stays text."))
         #expect(!html.contains("<b>raw</b>"))
         // The goal goes through Markdown too: `*leave*` is emphasis, `&` is escaped.
         #expect(html.contains("Invoices <em>leave</em> the building &amp; get paid"))
         let md = try f.report().stdout
         #expect(md.contains("**B-xss** &lt;script&gt;alert(1)&lt;/script&gt;"))
+        // Markdown from board files stays Markdown in the Markdown report, with HTML escaped.
+        #expect(md.contains("| Goal | Invoices *leave* the building & get paid |"))
+        #expect(md.contains("More customers pay **online**: [the plan](https://example.com/plan), &lt;b>raw&lt;/b> HTML stays text."))
         #expect(!md.contains("<script>"))
     }
 
