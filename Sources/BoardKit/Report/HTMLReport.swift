@@ -239,9 +239,8 @@ public enum HTMLReport {
         @media (max-width: 600px) { body { padding: .6rem; font-size: 14px; } th, td { padding: .3rem; } }
         @media print {
           body { max-width: none; padding: 0; font-size: 10pt; color: #000; }
-          section { break-inside: avoid-page; } h2 { break-after: avoid; }
-          .scroll { overflow: visible; } .kanban { grid-template-columns: repeat(4, 1fr); }
-          .card, .figure, .column { break-inside: avoid; }
+          h2, h3 { break-after: avoid; } svg.chart, tr, .card, .figure, .objective-body { break-inside: avoid; }
+          .scroll { overflow: visible; } .kanban { grid-template-columns: repeat(auto-fit, minmax(7rem, 1fr)); gap: .4rem; }
           .verdict, .badge, .card, .column { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
         }
         """

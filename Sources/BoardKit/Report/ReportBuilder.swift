@@ -95,7 +95,7 @@ extension Workspace {
         let gone = workingDays - daysLeft
         let pace = gone > 0 ? completed / Double(gone) : fallbackPace
         let behind = remaining > ideal + tolerance + 1e-9
-        var text = "\(remaining.compact) of \(scope.compact) points left, \(days); ideal \(oneDecimal(ideal))"
+        var text = "\(remaining.compact) of \(scope.compact) points left, \(days); ideal at the start of today \(oneDecimal(ideal))"
         text += behind ? " (\(oneDecimal(remaining - ideal)) behind)" : remaining < ideal ? " (\(oneDecimal(ideal - remaining)) ahead)" : ""
         var short = false
         if let pace {

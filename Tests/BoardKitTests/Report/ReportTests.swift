@@ -46,7 +46,7 @@ func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
         #expect(md.contains("| Completed | 3 of 20 points |"))
         // Left 17; ideal at the start of 03-09: 17 × 5 / 10 = 8.5, so 8.5 behind (> 10 % of 17 = 1.7);
         // pace 3 points / 5 days gone = 0.6 a day → 3 more in 5 days, 14 short: off track.
-        #expect(md.contains("**Health: off track**. 17 of 20 points left, 5 of 10 working days left; ideal 8.5 (8.5 behind); at 0.6 points a day, 3 more by the end."))
+        #expect(md.contains("**Health: off track**. 17 of 20 points left, 5 of 10 working days left; ideal at the start of today 8.5 (8.5 behind); at 0.6 points a day, 3 more by the end."))
         #expect(md.contains("| S1 | 8 | 8 |\n| S2 | 13 | 8 |"))
         #expect(md.contains("Average completed: **8** points over 2 iterations."))   // (8 + 8) / 2
         // O-pay: pdf 3, vat 2, xss 1, mail 5, drop 1, late 2 = 14 points, done vat + xss = 3;
