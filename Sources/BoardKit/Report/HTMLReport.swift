@@ -188,9 +188,12 @@ public enum HTMLReport {
             String(markdown.dropFirst(2).prefix { $0 != "]" }).replacingOccurrences(of: "<", with: "&lt;")
         })
         parser.addModifier(Modifier(target: .links) { html, markdown in
-            let href = html.components(separatedBy: "href=\"").dropFirst().first?.prefix { $0 != "\"" } ?? ""
+            // Only `<a href="URL">` with a plain URL: no quote, space or other attribute slipped in.
+            let rest = html.hasPrefix("<a href=\"") ? html.dropFirst(9) : ""
+            let href = rest.prefix { $0 != "\"" }
             let scheme = href.prefix { $0 != ":" && $0 != "/" && $0 != "?" && $0 != "#" }.lowercased()
-            let safe = !href.contains(":") || ["http", "https", "mailto"].contains(scheme)
+            let safe = rest.dropFirst(href.count).hasPrefix("\">") && !href.contains { $0.isWhitespace || "'<>`".contains($0) }
+                && (!href.contains(":") || ["http", "https", "mailto"].contains(scheme))
             return safe ? html : String(markdown.dropFirst().prefix { $0 != "]" }).replacingOccurrences(of: "<", with: "&lt;")
         })
         return .div(.class("markdown"), .raw(parser.html(from: text.replacingOccurrences(of: "<", with: "&lt;"))))

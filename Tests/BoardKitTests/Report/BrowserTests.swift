@@ -18,7 +18,9 @@ let chromiumPath: String? = (ProcessInfo.processInfo.environment["PATH"] ?? "/us
         let written = try f.report("--format", "html", "-o", page)
         #expect(written.status == 0, "\(written.stderr)")
         let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=" + f.sandbox.path("chromium")]
-        let shot = try f.sandbox.run(chromiumPath!, flags + ["--screenshot=" + png, "--window-size=1280,2600", "file://" + page])
+        // With logging on stderr, page errors (console messages, failed loads) show as CONSOLE / net::ERR_ lines.
+        let shot = try f.sandbox.run(chromiumPath!, flags + ["--enable-logging=stderr", "--screenshot=" + png,
+                                                             "--window-size=1280,2600", "file://" + page])
         #expect(shot.status == 0, "chromium --screenshot: \(shot.stderr)")
         let image = try Data(contentsOf: URL(fileURLWithPath: png))
         // A PNG: the signature, then the IHDR chunk with the width and height (big-endian) we asked for.
@@ -29,7 +31,8 @@ let chromiumPath: String? = (ProcessInfo.processInfo.environment["PATH"] ?? "/us
             let width = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = bytes[20..<24].reduce(0) { $0 << 8 | Int($1) }
             #expect((width, height) == (1280, 2600))
         }
-        #expect(!shot.stderr.contains("Failed to load resource"))
+        #expect(!shot.stderr.contains("CONSOLE") && !shot.stderr.contains("net::ERR_") && !shot.stderr.contains("Failed to load resource"),
+                "chromium reported page errors: \(shot.stderr)")
 
         // The DOM Chromium built: the charts with their elements.
         let dom = try f.sandbox.run(chromiumPath!, flags + ["--dump-dom", "file://" + page])

@@ -111,11 +111,15 @@ func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
         let body = """
             <script>alert(1)</script> [click](javascript:alert(1)) [ok](https://example.com) ![pixel](https://tracker.example/p.png)
             <img src=x onerror=alert(1)>
+            [hover](https://example.org/" onmouseover="alert(1)) [data](data:text/html,hi)
             """
         let html = HTMLReport.markdown(body).render()
         #expect(!html.contains("<script"))
         #expect(!html.contains("<img"))
         #expect(!html.contains("javascript:"))
+        #expect(!html.contains("onmouseover"))
+        #expect(!html.contains("data:"))
+        #expect(html.contains("hover") && html.contains("data"))
         #expect(!html.contains("tracker.example"))
         #expect(html.contains("<a href=\"https://example.com\">ok</a>"))
         #expect(html.contains("click"))
