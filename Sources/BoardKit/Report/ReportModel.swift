@@ -131,7 +131,6 @@ public struct ReportModel: Sendable {
         public var title: String
         /// Points added to the scope (negative when removed).
         public var delta: Double
-        public var commit: String
     }
 
     public struct ScopeChanges: Sendable {
