@@ -220,9 +220,9 @@ public enum HTMLReport {
         th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
         th { background: var(--panel); font-weight: 600; }
         .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
-        svg.chart { width: 100%; height: auto; max-width: 44rem; display: block; }
+        svg.chart { width: 100%; height: auto; max-width: 36rem; display: block; }
         svg .grid { stroke: var(--line); stroke-width: 1; } svg .axis { stroke: var(--muted); stroke-width: 1; }
-        svg text { font-size: 12px; fill: var(--muted); } svg .legend { fill: var(--fg); }
+        svg text { font-size: 13px; fill: var(--muted); } svg .legend { fill: var(--fg); }
         svg .line { fill: none; stroke-width: 2.5; } svg .dashed { stroke-dasharray: 6 4; }
         .series-committed { fill: #a0aec0; stroke: #a0aec0; } .series-completed { fill: var(--good); stroke: var(--good); }
         .series-average { fill: none; stroke: var(--bad); } .series-ideal { fill: none; stroke: var(--muted); }

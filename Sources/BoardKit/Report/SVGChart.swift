@@ -18,8 +18,9 @@ enum SVGChart {
         var asLine = true
     }
 
-    static let width = 640.0, height = 300.0
-    static let left = 48.0, right = 16.0, top = 16.0, bottom = 72.0
+    // Small enough that the 13px text stays readable when a phone scales the chart down.
+    static let width = 480.0, height = 260.0
+    static let left = 40.0, right = 12.0, top = 14.0, bottom = 62.0
     static var plotWidth: Double { width - left - right }
     static var plotHeight: Double { height - top - bottom }
 
@@ -86,13 +87,13 @@ enum SVGChart {
         // Legend: a swatch and a label per series, in one row under the axis.
         var x = left
         for serie in legend {
-            let yy = Self.top + plotHeight + 44
+            let yy = Self.top + plotHeight + 46
             nodes.append(serie.asLine
                 ? element("line", ["class": "line " + serie.cssClass + (serie.dashed ? " dashed" : ""),
                                    "x1": n(x - 4), "x2": n(x + 14), "y1": n(yy - 3), "y2": n(yy - 3)])
                 : element("rect", ["class": "swatch " + serie.cssClass, "x": n(x), "y": n(yy - 9), "width": "12", "height": "12"]))
             nodes.append(element("text", ["class": "legend", "x": n(x + 17), "y": n(yy + 1)], [.text(serie.label)]))
-            x += 17 + Double(serie.label.count) * 7.5 + 20
+            x += 17 + Double(serie.label.count) * 7 + 16
         }
         return element("svg", ["class": "chart", "viewBox": "0 0 \(n(width)) \(n(height))", "role": "img",
                                "xmlns": "http://www.w3.org/2000/svg"], nodes)
