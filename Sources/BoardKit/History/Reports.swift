@@ -139,16 +139,6 @@ public struct BurndownDay: Sendable {
     }
 }
 
-extension Iteration {
-    /// The ideal line of a burndown at the end of `day`: the commitment falling to 0 in equal
-    /// steps per working day, flat on other days.
-    public func idealRemaining(_ commitment: Double, atEndOf day: String) -> Double {
-        let working = workingDays
-        guard !working.isEmpty else { return 0 }
-        return commitment * Double(working.count - working.filter { $0 <= day }.count) / Double(working.count)
-    }
-}
-
 extension Workspace {
     /// Remaining, completed and total points per day from the iteration's start to its end or today.
     /// The ideal line falls from the commitment (or the scope at the end of the first day) to 0
@@ -157,16 +147,19 @@ extension Workspace {
         let days = dayRange(iteration.start, min(iteration.end, max(Workspace.today, iteration.start)))
         let states = timeline.states(onDays: days)
         let workingDays = Set(iteration.workingDays)
+        let working = workingDays.count
         let committed = iteration.commitment?.points
         var commitment = committed ?? 0
         var result: [BurndownDay] = []
+        var workedSoFar = 0
         for (day, state) in zip(days, states) {
             let items = state.values.filter { $0.iteration == iteration.id }
             let scope = items.map { $0.points ?? 0 }.reduce(0, +)
             let remaining = items.filter { config.category(of: $0.status) != .done }.map { $0.points ?? 0 }.reduce(0, +)
             if day == iteration.start, committed == nil { commitment = scope }
             let isWorking = workingDays.contains(day)
-            let ideal = iteration.idealRemaining(commitment, atEndOf: day)
+            if isWorking { workedSoFar += 1 }
+            let ideal = working == 0 ? 0 : commitment * Double(working - workedSoFar) / Double(working)
             result.append(BurndownDay(date: day, working: isWorking, ideal: (ideal * 100).rounded() / 100,
                                       remaining: remaining, scope: scope))
         }

@@ -281,7 +281,7 @@ public final class Portfolio {
             var row: MemberStatus
             do {
                 let source = try portfolio.source(member)
-                let key = source.commit.map { "v1 \($0.hex) \(Workspace.today) \(halting)" }
+                let key = source.commit.map { "v2 \($0.hex) \(Workspace.today) \(halting)" }
                 let file = portfolio.cacheFolder.map { $0 + "/" + member.name + ".status.json" }
                 if let key, let file, let data = FileManager.default.contents(atPath: file),
                    let cached = try? JSONDecoder().decode(CachedStatus.self, from: data), cached.key == key {

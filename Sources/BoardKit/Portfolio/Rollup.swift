@@ -1,17 +1,6 @@
 import Foundation
 
-/// How an iteration's burndown stands today.
-public enum BurndownHealth: String, Codable, Sendable {
-    case onTrack = "on track", atRisk = "at risk", offTrack = "off track"
-
-    /// From the points still open against the ideal line: up to 10 % of the commitment above it
-    /// is on track, up to 25 % at risk, more is off track.
-    public init?(remaining: Double, ideal: Double, commitment: Double) {
-        guard commitment > 0 else { return nil }
-        let behind = (remaining - ideal) / commitment
-        self = behind <= 0.10 ? .onTrack : behind <= 0.25 ? .atRisk : .offTrack
-    }
-}
+extension ReportModel.Verdict: Codable {}
 
 /// Completion dates at 50 % and 85 %.
 public struct DateForecast: Codable, Sendable, Equatable {
@@ -29,7 +18,8 @@ public struct MemberStatus: Codable {
     public var iteration: String?
     public var committed: Double?
     public var completed: Double?
-    public var health: BurndownHealth?
+    /// The current iteration's health, by the rule of `board report`.
+    public var health: ReportModel.Verdict?
     /// Mean completed points of the last 3 closed iterations.
     public var velocity: Double?
     /// `up`, `down` or `flat`: the last closed iteration against the mean of the 3 before it (±10 %).
@@ -102,22 +92,24 @@ extension BoardSnapshot {
     /// The portfolio row of this board.
     public func status(of member: PortfolioMember) -> MemberStatus {
         var row = MemberStatus(member: member)
+        let all = iterations.map(Iteration.init).sorted { ($0.start, $0.id) < ($1.start, $1.id) }
+        let velocity = Velocity(iterations: all, config: config, last: 3)
         if let iteration = currentIteration {
             let inside = items.filter { $0.iteration == iteration.id }
-            let alreadyDone = Set(iteration.commitment?.alreadyDone ?? [])
             let points = { (records: [Record]) in records.compactMap(\.points).reduce(0, +) }
-            let remaining = points(inside.filter { !isDone($0) })
-            let commitment = iteration.commitment?.points ?? points(inside.filter { !alreadyDone.contains($0.id) })
+            let scope = points(inside)
+            let working = iteration.workingDays
             row.iteration = iteration.id
-            row.committed = commitment
-            row.completed = points(inside.filter { isDone($0) && !alreadyDone.contains($0.id) })
-            row.health = BurndownHealth(remaining: remaining,
-                                        ideal: iteration.idealRemaining(commitment, atEndOf: min(Workspace.today, iteration.end)),
-                                        commitment: commitment)
+            row.committed = iteration.commitment?.points ?? scope
+            row.completed = points(inside.filter(isDone))
+            if iteration.state == .active {
+                row.health = Workspace.health(committed: row.committed!, scope: scope, completed: row.completed!,
+                                              daysLeft: working.filter { $0 >= Workspace.today }.count, workingDays: working.count,
+                                              fallbackPace: velocity.average.map { $0 / Double(max(working.count, 1)) }).0
+            }
         }
-        let all = iterations.map(Iteration.init).sorted { ($0.start, $0.id) < ($1.start, $1.id) }
         let recent = Velocity(iterations: all, config: config, last: 4).rows.map(\.completed)
-        if !recent.isEmpty { row.velocity = Velocity(iterations: all, config: config, last: 3).average }
+        row.velocity = velocity.average
         if let last = recent.last, recent.count > 1 {
             let before = recent.dropLast().reduce(0, +) / Double(recent.count - 1)
             row.trend = last > before * 1.1 ? "up" : last < before * 0.9 ? "down" : "flat"

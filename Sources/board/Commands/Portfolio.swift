@@ -7,7 +7,7 @@ extension Board {
         static let configuration = CommandConfiguration(
             commandName: "portfolio",
             abstract: "One view across many team boards, fetched through Git.",
-            subcommands: [Init.self, Add.self, Fetch.self, Status.self, Objectives.self])
+            subcommands: [Init.self, Add.self, Fetch.self, Status.self, Objectives.self, Report.self])
 
         struct Init: ParsableCommand {
             static let configuration = CommandConfiguration(
@@ -171,6 +171,32 @@ extension Board {
                     }
                 }
                 if failed { throw ExitCode(1) }
+            }
+        }
+
+        struct Report: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "The stakeholder report across boards: a table of members, one section per portfolio objective.",
+                discussion: "Example: board portfolio report --format html -o portfolio.html")
+
+            @Option(help: "Document format: md or html.")
+            var format: ReportDocumentFormat = .md
+            @Option(name: .shortAndLong, help: ArgumentHelp("Write the report to this file instead of stdout.", valueName: "file"))
+            var output: String?
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                let portfolio = try BoardKit.Portfolio.open(directory: global.startDirectory)
+                let boards = portfolio.readAll().compactMap { try? $0.result.get() }
+                let report = PortfolioReport(name: portfolio.config.name, members: portfolio.statusRows(),
+                                             objectives: PortfolioObjectives(objectives: portfolio.objectives, boards: boards))
+                let text = format == .html ? report.html : report.markdown
+                guard let output else {
+                    print(text, terminator: "")
+                    return
+                }
+                try atomicWrite(Data(text.utf8), to: URL(fileURLWithPath: output, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).path)
+                if !global.quiet { printError("wrote \(output)") }
             }
         }
     }

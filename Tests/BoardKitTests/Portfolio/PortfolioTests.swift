@@ -93,7 +93,8 @@ import Testing
         #expect(a["iteration"] as? String == "S2")
         #expect(a["committed"] as? Int == 8)
         #expect(a["completed"] as? Int == 5)  // A1
-        // Ideal at the end of Wed 03-04: 8 × (10 − 3) / 10 = 5.6; remaining 3 (A2) is below it.
+        // As `board report` judges it on Wed 03-04, 8 of 10 working days left: the ideal is 8 × 8 / 10 = 6.4
+        // and 3 points are left (not behind); at 5 points in 2 days = 2.5 a day, 20 more by the end (not short).
         #expect(a["health"] as? String == "on track")
         #expect(a["velocity"] as? Int == 6)  // (6 + 6) / 2
         #expect(a["trend"] as? String == "flat")  // 6 against 6
@@ -153,6 +154,31 @@ import Testing
                           to: stopFile, in: portfolio)
         let after = (try sandbox.json(try sandbox.board("portfolio", "status", "--format", "json", in: portfolio)) as! [String: Any])["members"] as! [[String: Any]]
         #expect(after[0]["halted"] as? Int == 0 && after[0]["unaligned"] as? Int == 0)
+    }
+
+    @Test func reportAcrossBoards() throws {
+        let sandbox = try Sandbox()
+        let (portfolio, _, _) = try fixture(sandbox)
+        _ = try sandbox.board("portfolio", "fetch", in: portfolio)
+        // A title with Markdown and HTML in it is escaped.
+        try sandbox.writeRecord("objectives", "P-new", ["title: \"New <b>markets</b> | *soon*\"", "status: proposed"], in: portfolio)
+        let md = try sandbox.board("portfolio", "report", in: portfolio)
+        #expect(md.status == 0, "\(md.stderr)")
+        let lines = md.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "# ACME: portfolio report of 2026-03-04")
+        #expect(lines.contains { $0.hasPrefix("| alpha | carol | S2 | 5 of 8 | on track | 6 (flat) | 2026-03-13 | 1 | 1 | 1 | ") })
+        #expect(lines.contains("| beta | – | – | – | – | 2.7 (up) | 2026-03-17 | 1 | 0 | 0 | local |  |"))
+        #expect(lines.contains("## P-grow Grow online sales"))
+        #expect(lines.contains("| **Points done** | 13 of 20 |"))
+        #expect(lines.contains("| **Status** | halted: 1 open items halted in the teams |"))
+        #expect(lines.contains("| alpha | O-a1 | Checkout | active | 5 of 10 |"))
+        #expect(lines.contains("## P-new New &lt;b&gt;markets&lt;/b&gt; \\| \\*soon\\*"))
+        #expect(lines.contains("## Unaligned team objectives"))
+        let html = try sandbox.board("portfolio", "report", "--format", "html", "-o", "out.html", in: portfolio)
+        #expect(html.status == 0)
+        let page = try sandbox.read("out.html", in: portfolio)
+        #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("<section id=\"objective-P-grow\">"))
+        #expect(page.contains("New &lt;b&gt;markets&lt;/b&gt;") && !page.contains("<b>markets</b>"))
     }
 
     @Test func lastGoodFetchIsKeptWhenTheRemoteBreaks() throws {
