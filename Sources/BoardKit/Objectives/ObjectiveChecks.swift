@@ -9,6 +9,10 @@ extension Checker {
             if !objective.status.isEmpty, !objectiveStatuses.contains(objective.status) {
                 out.append(diagnostic(objective, "status", "unknown objective status \(objective.status) (use \(objectiveStatuses.joined(separator: ", ")))"))
             }
+            if let parent = objective.parent, !board.portfolioObjectives.isEmpty,
+               !board.portfolioObjectives.contains(where: { $0.id.caseInsensitiveCompare(parent) == .orderedSame }) {
+                out.append(diagnostic(objective, "parent", "parent \(parent) is not an objective of the portfolio", .warning))
+            }
             if let horizon = objective.horizon, !isDate(horizon) {
                 out.append(diagnostic(objective, "horizon", "horizon must be a date YYYY-MM-DD, not \(quoted(horizon))"))
             }

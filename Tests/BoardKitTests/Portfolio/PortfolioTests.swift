@@ -217,6 +217,9 @@ import Testing
         // A4's file: 1 ---, 2 id, 3 title, 4 type, 5 status, 6 objective.
         #expect(check.stdout.contains("backlog/A4-a4.md:6: warning: objective O-a2 is halted by portfolio objective P-stop; re-link or drop the item"))
         #expect(!check.stdout.contains("A3-a3.md"))
+        // A parent the portfolio does not have is reported. O-a1's file: 1 ---, 2 id, 3 title, 4 status, 5 parent.
+        try sandbox.writeRecord("objectives", "O-a1", ["title: Checkout", "status: active", "parent: P-nope"], in: alpha)
+        #expect(try sandbox.board("check", in: alpha).stdout.contains("objectives/O-a1-o-a1.md:5: warning: parent P-nope is not an objective of the portfolio"))
         let plan = try sandbox.board("plan", "S3", "--dry-run", "--velocity", "40", "--format", "json", in: alpha)
         let skipped = (try sandbox.json(plan) as! [String: Any])["skipped"] as! [[String: String]]
         #expect(skipped.contains(["id": "A4", "reason": "objective halted"]))
