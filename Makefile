@@ -16,6 +16,12 @@ deps:
 	  echo "Installing libgit2-dev, pkg-config and git with apt-get..."; \
 	  $(APT) update -qq && $(APT) install -y -qq libgit2-dev pkg-config git >/dev/null; \
 	fi
+	@# Headless Chromium for the report's browser test; without it that test is skipped, never failed.
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  echo "Installing chromium with apt-get (for the report's browser test)..."; \
+	  ( $(APT) update -qq && $(APT) install -y -qq chromium >/dev/null 2>&1 ) \
+	    || echo "chromium could not be installed: the browser test will be skipped"; \
+	fi
 
 build: deps
 	$(SWIFT) build

@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/onevcat/Rainbow", from: "4.0.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/JohnSundell/Plot", exact: "0.14.0"),
+        .package(url: "https://github.com/JohnSundell/Ink", exact: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -22,7 +24,7 @@ let package = Package(
         ),
         .target(
             name: "BoardKit",
-            dependencies: ["Clibgit2", "Yams", "Rainbow", .product(name: "CSV", package: "CSV.swift")],
+            dependencies: ["Clibgit2", "Yams", "Rainbow", .product(name: "CSV", package: "CSV.swift"), "Plot", "Ink"],
             resources: [.copy("Resources/board-template")]
         ),
         .executableTarget(

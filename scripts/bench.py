@@ -7,7 +7,10 @@ commits for the scaling figures), imports the items into a temporary Taskwarrior
 runs every command several times and prints median, spread and peak memory, the ratios
 board/peer and board/floor, and exits 1 if a target of docs/benchmarks.md is missed.
 
-Usage: scripts/bench.py path/to/release/board  (BENCH_RUNS=N, BENCH_QUICK=1 to skip 50k/20k)
+`board portfolio status` is timed on a portfolio of 50 members of 2,000 items each (fetched
+from file:// URLs), skipped with BENCH_QUICK=1.
+
+Usage: scripts/bench.py path/to/release/board  (BENCH_RUNS=N, BENCH_QUICK=1 to skip 50k/20k and the portfolio)
 """
 import json
 import os
@@ -120,6 +123,23 @@ def main():
         record(f"board {command} warm (5k commits)", args, history)
     record("git log --raw (5k commits)", ["git", "log", "--raw", "--format=%H"], history)
 
+    if not QUICK and has_command("portfolio"):
+        # 50 member boards of 2,000 items, each a bare repository reached by a file:// URL.
+        team = generate("portfolio-team", 2_000, 20)
+        portfolio = os.path.join(WORK, "portfolio")
+        subprocess.run([BOARD, "portfolio", "init", portfolio], env=ENV, check=True, stdout=subprocess.DEVNULL)
+        for n in range(50):
+            bare = os.path.join(WORK, f"team-{n}.git")
+            subprocess.run(["git", "clone", "-q", "--bare", team, bare], env=ENV, check=True)
+            subprocess.run([BOARD, "portfolio", "add", f"team-{n}", "file://" + bare], cwd=portfolio, env=ENV,
+                           check=True, stdout=subprocess.DEVNULL)
+        log("fetching 50 members")
+        subprocess.run([BOARD, "portfolio", "fetch"], cwd=portfolio, env=ENV, check=True, stdout=subprocess.DEVNULL)
+        rows = os.path.join(portfolio, ".git", "board-portfolio")
+        record("board portfolio status cold (50 x 2k)", [BOARD, "portfolio", "status"], portfolio,
+               before=lambda: [os.remove(os.path.join(rows, f)) for f in os.listdir(rows) if f.endswith(".status.json")])
+        record("board portfolio status (50 x 2k)", [BOARD, "portfolio", "status"], portfolio)
+
     if not QUICK:
         for n in (1_000, 50_000):
             path = generate(f"flat-{n}", n, max(1, n // 100))
@@ -153,6 +173,8 @@ def main():
         print(f"  task export / board list --format json: {ratio('task export (10k)', 'board list --format json (10k)'):.2f}x")
     for name in ("board check (10k)", "board plan --dry-run (10k)"):
         target(f"{name} <= 200 ms", results[name]["median"] <= 0.200)
+    if "board portfolio status (50 x 2k)" in results:
+        target("board portfolio status (50 x 2k) warm <= 2 s", results["board portfolio status (50 x 2k)"]["median"] <= 2.0)
     for command in history_commands:
         cold = results[f"board {command} cold (5k commits)"]["median"]
         warm = results[f"board {command} warm (5k commits)"]["median"]

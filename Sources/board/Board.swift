@@ -18,7 +18,8 @@ struct Board: ParsableCommand {
             Objective.self, Change.self,
             Import.self, Export.self,
             Diff.self, Scope.self, Burndown.self, Flow.self, Hooks.self, FixIDs.self,
-            Dev.self,
+            Dev.self, ReportCommand.self,
+            PortfolioCommand.self,
         ]
     )
 

@@ -165,7 +165,7 @@ extension Repository {
     }
 
     /// The tree of a side that has one (a commit); nil for the empty tree.
-    private func treePointer(_ side: TreeSide) throws -> OpaquePointer? {
+    func treePointer(_ side: TreeSide) throws -> OpaquePointer? {
         guard case .commit(let oid?) = side else { return nil }
         var raw = oid.raw
         var commit: OpaquePointer?

@@ -2,7 +2,7 @@ import Clibgit2
 import Foundation
 
 /// Initialises libgit2 once per process.
-private let libgit2Initialised: Bool = {
+let libgit2Initialised: Bool = {
     git_libgit2_init()
     return true
 }()
@@ -74,7 +74,7 @@ public struct Signature: Sendable, Equatable {
 public final class Repository {
     let pointer: OpaquePointer
 
-    private init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
     deinit { git_repository_free(pointer) }
 
     /// Opens the repository containing `path`, searching parent folders like git does.

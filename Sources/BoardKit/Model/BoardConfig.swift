@@ -57,6 +57,8 @@ public struct BoardConfig: Codable, Sendable, Equatable {
     /// `warn` (default) or `strict`: whether unaligned work is a warning or an error.
     public var alignment: String?
     public var changeManagement: ChangeManagement?
+    /// `portfolio`: path (from the board folder) of the portfolio folder whose halted objectives halt linked work here.
+    public var portfolio: String?
 
     enum CodingKeys: String, CodingKey {
         case name
@@ -69,6 +71,7 @@ public struct BoardConfig: Codable, Sendable, Equatable {
         case definitionOfReady = "definition_of_ready"
         case alignment
         case changeManagement = "change_management"
+        case portfolio
     }
 
     public static let fileName = "board.yml"

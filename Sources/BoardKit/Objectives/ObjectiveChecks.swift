@@ -9,6 +9,10 @@ extension Checker {
             if !objective.status.isEmpty, !objectiveStatuses.contains(objective.status) {
                 out.append(diagnostic(objective, "status", "unknown objective status \(objective.status) (use \(objectiveStatuses.joined(separator: ", ")))"))
             }
+            if let parent = objective.parent, !board.portfolioObjectives.isEmpty,
+               !board.portfolioObjectives.contains(where: { $0.id.caseInsensitiveCompare(parent) == .orderedSame }) {
+                out.append(diagnostic(objective, "parent", "parent \(parent) is not an objective of the portfolio", .warning))
+            }
             if let horizon = objective.horizon, !isDate(horizon) {
                 out.append(diagnostic(objective, "horizon", "horizon must be a date YYYY-MM-DD, not \(quoted(horizon))"))
             }
@@ -46,6 +50,7 @@ extension Checker {
         let strict = board.config.alignment == "strict"
         let severity: Diagnostic.Severity = strict ? .error : .warning
         let aligning = strict || !board.objectives.isEmpty
+        let halted = board.haltedObjectiveIDs
         var out: [Diagnostic] = []
         for item in board.items {
             guard let link = item.objective, !link.isEmpty else {
@@ -58,9 +63,11 @@ extension Checker {
                 out.append(diagnostic(item, "objective", "objective \(link) does not exist"))
                 continue
             }
-            if objective.status != "active", !board.isDone(item) {
-                let advice = haltingStatuses.contains(objective.status) ? "; re-link or drop the item" : ""
-                out.append(diagnostic(item, "objective", "objective \(objective.id) is \(objective.status), not active\(advice)", severity))
+            if objective.status != "active" || halted.contains(objective.id.lowercased()), !board.isDone(item) {
+                let halting = board.haltingParent(of: objective)
+                let status = halting.map { "halted by portfolio objective \($0.id)" } ?? "\(objective.status), not active"
+                let advice = halted.contains(objective.id.lowercased()) ? "; re-link or drop the item" : ""
+                out.append(diagnostic(item, "objective", "objective \(objective.id) is \(status)\(advice)", severity))
             }
         }
         return out

@@ -110,6 +110,8 @@ extension Record {
 
     public var owner: String? { string("owner") }
     public var horizon: String? { string("horizon") }
+    /// The portfolio objective a team objective serves (`parent: ID`).
+    public var parent: String? { string("parent").flatMap { $0.isEmpty ? nil : $0 } }
 }
 
 /// How far an objective has got: its items' points and open work, and its KPI.
@@ -139,9 +141,21 @@ extension BoardSnapshot {
     /// True when a record's status is in a done category of the workflow.
     public func isDone(_ record: Record) -> Bool { config.category(of: record.status) == .done }
 
-    /// Ids (lower-cased) of objectives that are halted or on hold: their open items are not planned.
+    /// Ids (lower-cased) of objectives that are halted or on hold, or whose `parent` portfolio
+    /// objective is: their open items are not planned.
     public var haltedObjectiveIDs: Set<String> {
-        Set(objectives.filter { haltingStatuses.contains($0.status) }.map { $0.id.lowercased() })
+        let haltedParents = Set(portfolioObjectives.filter { haltingStatuses.contains($0.status) }.map { $0.id.lowercased() })
+        return Set(objectives.filter {
+            haltingStatuses.contains($0.status) || $0.parent.map { haltedParents.contains($0.lowercased()) } == true
+        }.map { $0.id.lowercased() })
+    }
+
+    /// The portfolio objective that halts an objective of this board, if one does.
+    public func haltingParent(of objective: Record) -> Record? {
+        guard let parent = objective.parent else { return nil }
+        return portfolioObjectives.first {
+            $0.id.caseInsensitiveCompare(parent) == .orderedSame && haltingStatuses.contains($0.status)
+        }
     }
 
     /// True when an item serves a halted or on-hold objective, so `board plan` leaves it out

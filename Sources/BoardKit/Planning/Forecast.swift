@@ -35,12 +35,19 @@ public enum MonteCarlo {
     /// For each trial, how many iterations it takes to reach `target`; sorted ascending.
     /// Trials that do not finish within `maxIterations` report `maxIterations + 1`.
     public static func iterationsToFinish(_ target: Double, samples: [Double], trials: Int, seed: UInt64) -> [Int] {
+        iterationsToFinish(target, teams: [samples], trials: trials, seed: seed)
+    }
+
+    /// As above for several teams working towards one target: each simulated iteration adds one
+    /// sampled iteration of every team.
+    public static func iterationsToFinish(_ target: Double, teams: [[Double]], trials: Int, seed: UInt64) -> [Int] {
         var rng = SplitMix64(seed: seed)
+        let teams = teams.filter { !$0.isEmpty }
         return (0..<trials).map { _ in
             var done = 0.0
             var count = 0
             while done < target - 1e-9 && count <= maxIterations {
-                done += samples[rng.index(samples.count)]
+                for samples in teams { done += samples[rng.index(samples.count)] }
                 count += 1
             }
             return count

@@ -11,6 +11,9 @@ public struct BoardSnapshot {
     public var objectives: [Record]
     public var changes: [Record]
     public var loadDiagnostics: [Diagnostic]
+    /// The objectives of the portfolio named by `portfolio:` in board.yml (empty without one);
+    /// a halted one halts the board's objectives whose `parent` it is.
+    public var portfolioObjectives: [Record] = []
 
     public init(config: BoardConfig, items: [Record], iterations: [Record] = [], objectives: [Record] = [],
                 changes: [Record] = [], loadDiagnostics: [Diagnostic] = []) {
@@ -27,9 +30,20 @@ extension Workspace {
     /// Reads every folder of the board.
     public func snapshot() -> BoardSnapshot {
         let loaded = RecordKind.allCases.map { load($0) }
-        return BoardSnapshot(config: config, items: loaded[0].records, iterations: loaded[1].records,
-                             objectives: loaded[2].records, changes: loaded[3].records,
-                             loadDiagnostics: loaded.flatMap(\.diagnostics))
+        var snapshot = BoardSnapshot(config: config, items: loaded[0].records, iterations: loaded[1].records,
+                                     objectives: loaded[2].records, changes: loaded[3].records,
+                                     loadDiagnostics: loaded.flatMap(\.diagnostics))
+        if let portfolio = config.portfolio, !portfolio.isEmpty {
+            let folder = portfolio.hasPrefix("/") ? portfolio : absolute(portfolio)
+            if let workspace = try? Workspace.open(directory: folder),
+               FileManager.default.fileExists(atPath: workspace.absolute(Portfolio.fileName)) {
+                snapshot.portfolioObjectives = workspace.load(.objective).records
+            } else {
+                snapshot.loadDiagnostics.append(Diagnostic(path: BoardConfig.fileName, severity: .warning,
+                                                           message: "portfolio: \(portfolio) is not a portfolio folder (no \(Portfolio.fileName)); its halted objectives are not applied"))
+            }
+        }
+        return snapshot
     }
 }
 
