@@ -9,9 +9,10 @@ extension Workspace {
     /// The iteration a report is about: the one named, else the active one, else the one holding
     /// today; nil when there is none (the report then covers the whole board).
     public func reportedIteration(_ id: String?, among all: [Iteration]) throws -> Iteration? {
-        if let id { return try iteration(id) }
         let today = Workspace.today
-        return all.first { $0.state == .active } ?? all.first { isDate($0.start) && $0.start <= today && today <= $0.end }
+        guard id != nil || all.contains(where: { $0.state == .active || (isDate($0.start) && $0.start <= today && today <= $0.end) })
+        else { return nil }
+        return try reportIteration(id)
     }
 
     /// Reads the board and fills every section of the report.
@@ -25,6 +26,7 @@ extension Workspace {
         let items = ordered(board.items)
         let inIteration = current.map { it in items.filter { $0.iteration == it.id } } ?? []
         let velocity = Velocity(iterations: all, config: config, last: last)
+        let history = reportHistory(current)
         return ReportModel(
             summary: reportSummary(current, items: inIteration, velocity: velocity),
             objectives: reportObjectives(board, delivered: inIteration.filter(isDone)),
@@ -32,8 +34,8 @@ extension Workspace {
                 bars: velocity.rows.map { ReportModel.VelocityBar(id: $0.id, committed: $0.committed, completed: $0.completed) },
                 average: velocity.average,
                 note: velocity.rows.isEmpty ? "No closed iterations yet: `board iteration close` records velocity." : nil),
-            burndown: ReportModel.Burndown(note: "No history data yet: the burndown needs the history engine."),
-            scope: ReportModel.ScopeChanges(note: "No history data yet: scope changes need the history engine."),
+            burndown: history.burndown,
+            scope: history.scope,
             changes: reportChanges(board),
             risks: reportRisks(board, items: current == nil ? items : inIteration),
             board: ReportModel.KanbanBoard(
@@ -42,6 +44,26 @@ extension Workspace {
     }
 
     // MARK: Sections
+
+    /// Burndown, burnup and scope changes of the iteration, from the Git history.
+    func reportHistory(_ iteration: Iteration?) -> (burndown: ReportModel.Burndown, scope: ReportModel.ScopeChanges) {
+        func missing(_ why: String) -> (ReportModel.Burndown, ReportModel.ScopeChanges) {
+            (ReportModel.Burndown(note: why), ReportModel.ScopeChanges(note: why))
+        }
+        guard let iteration else { return missing("No current iteration.") }
+        guard iteration.state != .planned else { return missing("The iteration has not started.") }
+        let timeline: Timeline
+        do { timeline = try self.timeline() } catch { return missing("No history data: \(error)") }
+        let (commitment, days) = burndown(iteration, timeline: timeline)
+        let scope = ScopeReport(iteration: iteration, timeline: timeline)
+        return (ReportModel.Burndown(commitment: commitment, days: days.map {
+                    ReportModel.BurnDay(date: $0.date, working: $0.working, ideal: $0.ideal, remaining: $0.remaining, scope: $0.scope)
+                }),
+                ReportModel.ScopeChanges(changes: scope.changes.map {
+                    ReportModel.ScopeChange(date: $0.date, author: $0.commit.author, kind: $0.kind.rawValue, id: $0.id,
+                                            title: $0.title, delta: $0.delta)
+                }))
+    }
 
     func reportSummary(_ iteration: Iteration?, items: [Record], velocity: Velocity) -> ReportModel.Summary {
         var summary = ReportModel.Summary(boardName: config.name, date: Workspace.today, health: "")

@@ -75,7 +75,7 @@ extension Workspace {
         for dependency in new.dependsOn where !ids.contains(dependency) {
             throw BoardError.usage("--depends-on \(dependency): no item with that id")
         }
-        let id = newID(taken: ids.union(Self.idsOfFiles(in: absolute(RecordKind.item.folder))))
+        let id = newID(taken: ids.union(Self.idsOfFiles(in: absolute(RecordKind.item.folder))).union(idsInHistory()))
         let rank = try rankValue(for: new.rank, movingID: id, among: ordered(existing))
         let today = Workspace.today
         let fields: [(String, YAMLValue)] = [

@@ -8,10 +8,12 @@ extension Board {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
+        @Flag(help: "Check the staged version of the board (the index), as the pre-commit hook does.")
+        var staged = false
 
         func run() throws {
             let workspace = try global.workspace()
-            let diagnostics = Checker.check(workspace.snapshot())
+            let diagnostics = Checker.check(staged ? try workspace.stagedSnapshot() : workspace.snapshot())
             let errors = diagnostics.filter { $0.severity == .error }.count
             if output.json {
                 print(renderJSON(diagnostics.map(json)))

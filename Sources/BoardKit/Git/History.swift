@@ -1,0 +1,197 @@
+import Clibgit2
+import Foundation
+
+/// One commit as the history engine needs it.
+public struct CommitInfo: Codable, Sendable, Equatable {
+    /// Full hex id.
+    public var id: String
+    public var parents: [String]
+    public var author: String
+    public var email: String
+    /// Author time (kept by rebases and cherry-picks, unlike the committer time).
+    public var time: Date
+    /// The author's offset from UTC in minutes, so dates are the author's local dates.
+    public var offsetMinutes: Int
+    public var summary: String
+
+    public var short: String { String(id.prefix(7)) }
+
+    /// The author's local date, `YYYY-MM-DD`.
+    public var date: String { dayString(time, offsetMinutes: offsetMinutes) }
+}
+
+/// `YYYY-MM-DD` of a moment at a UTC offset.
+public func dayString(_ time: Date, offsetMinutes: Int = 0) -> String {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(secondsFromGMT: offsetMinutes * 60) ?? TimeZone(identifier: "UTC")!
+    let c = calendar.dateComponents([.year, .month, .day], from: time)
+    return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+}
+
+/// Which version of the files a diff side reads.
+public enum TreeSide: Equatable, Sendable {
+    /// The tree of a commit; nil is the empty tree.
+    case commit(OID?)
+    /// The staged version (the index).
+    case index
+    /// The files on disk.
+    case workdir
+}
+
+/// A file that differs between two sides. Paths are relative to the work tree.
+public struct FileChange: Sendable, Equatable {
+    public var oldPath: String?
+    public var newPath: String?
+    /// Blob ids; nil when the side has no file or (for the work tree) the id is not known.
+    public var oldBlob: OID?
+    public var newBlob: OID?
+}
+
+extension Repository {
+    /// Resolves a revision (`HEAD`, `main~2`, a short id, a tag) to a commit id.
+    public func resolve(_ revision: String) throws -> OID {
+        var object: OpaquePointer?
+        try GitError.check(git_revparse_single(&object, pointer, revision), "unknown revision \(revision)")
+        defer { git_object_free(object) }
+        var commit: OpaquePointer?
+        try GitError.check(git_object_peel(&commit, object, GIT_OBJECT_COMMIT), "\(revision) is not a commit")
+        defer { git_object_free(commit) }
+        return OID(git_object_id(commit).pointee)
+    }
+
+    /// A commit's parents, author, time and subject.
+    public func commitInfo(_ oid: OID) throws -> CommitInfo {
+        var raw = oid.raw
+        var commit: OpaquePointer?
+        try GitError.check(git_commit_lookup(&commit, pointer, &raw), "cannot read commit \(oid.short)")
+        defer { git_commit_free(commit) }
+        let parents = (0..<git_commit_parentcount(commit)).compactMap { git_commit_parent_id(commit, $0) }
+            .map { OID($0.pointee).hex }
+        let author = git_commit_author(commit)!.pointee
+        let summary = git_commit_summary(commit).map { String(cString: $0) } ?? ""
+        return CommitInfo(id: oid.hex, parents: parents, author: String(cString: author.name),
+                          email: String(cString: author.email),
+                          time: Date(timeIntervalSince1970: TimeInterval(author.when.time)),
+                          offsetMinutes: Int(author.when.offset), summary: summary)
+    }
+
+    /// Commits reachable from `tip`, oldest first (parents before children, then by time), leaving out those reachable from `hidden`.
+    /// `firstParent` follows only the first parent of merges (the branch's own line).
+    public func walk(from tip: OID, hiding hidden: OID? = nil, firstParent: Bool = true) throws -> [OID] {
+        var walker: OpaquePointer?
+        try GitError.check(git_revwalk_new(&walker, pointer), "cannot walk history")
+        defer { git_revwalk_free(walker) }
+        try GitError.check(git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue | GIT_SORT_REVERSE.rawValue),
+                           "cannot sort history")
+        if firstParent { try GitError.check(git_revwalk_simplify_first_parent(walker), "cannot walk history") }
+        var start = tip.raw
+        try GitError.check(git_revwalk_push(walker, &start), "cannot walk from \(tip.short)")
+        if var hide = hidden?.raw { try GitError.check(git_revwalk_hide(walker, &hide), "cannot walk history") }
+        var out: [OID] = []
+        var next = git_oid()
+        while true {
+            let rc = git_revwalk_next(&next, walker)
+            if rc == GIT_ITEROVER.rawValue { git_error_clear(); break }
+            try GitError.check(rc, "cannot walk history")
+            out.append(OID(next))
+        }
+        return out
+    }
+
+    /// True when `commit` is `ancestor` or a descendant of it.
+    public func contains(_ commit: OID, ancestor: OID) -> Bool {
+        if commit == ancestor { return true }
+        var a = commit.raw, b = ancestor.raw
+        return (try? GitError.check(git_graph_descendant_of(pointer, &a, &b), "cannot compare commits")) == 1
+    }
+
+    /// The files that differ between two sides under the given folders (work-tree relative,
+    /// e.g. `backlog/`), with `git mv` renames found by similarity.
+    public func changes(from old: TreeSide, to new: TreeSide, under folders: [String]) throws -> [FileChange] {
+        var options = git_diff_options()
+        try GitError.check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "cannot set up a diff")
+        options.flags = GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
+            | GIT_DIFF_SKIP_BINARY_CHECK.rawValue
+        let specs = folders.map { strdup($0) }
+        defer { specs.forEach { free($0) } }
+        var diff: OpaquePointer?
+        try specs.withUnsafeBufferPointer { buffer in
+            options.pathspec = git_strarray(strings: UnsafeMutablePointer(mutating: buffer.baseAddress), count: buffer.count)
+            let oldTree = try treePointer(old)
+            defer { git_tree_free(oldTree) }
+            switch new {
+            case .commit(let oid):
+                let newTree = try treePointer(.commit(oid))
+                defer { git_tree_free(newTree) }
+                try GitError.check(git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &options), "cannot diff")
+            case .index:
+                // During `git commit -a` or `git commit PATH`, git points hooks at a temporary index.
+                var index: OpaquePointer?
+                if let file = ProcessInfo.processInfo.environment["GIT_INDEX_FILE"], !file.isEmpty {
+                    let path = file.hasPrefix("/") ? file : (workdir ?? gitDir) + file
+                    try GitError.check(git_index_open(&index, path), "cannot open the index \(path)")
+                } else {
+                    try GitError.check(git_repository_index(&index, pointer), "cannot open the index")
+                }
+                defer { git_index_free(index) }
+                try GitError.check(git_diff_tree_to_index(&diff, pointer, oldTree, index, &options), "cannot diff the index")
+            case .workdir:
+                try GitError.check(git_diff_tree_to_workdir_with_index(&diff, pointer, oldTree, &options),
+                                   "cannot diff the work tree")
+            }
+        }
+        defer { git_diff_free(diff) }
+        var find = git_diff_find_options()
+        try GitError.check(git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)), "cannot set up rename detection")
+        find.flags = GIT_DIFF_FIND_RENAMES.rawValue | GIT_DIFF_FIND_FOR_UNTRACKED.rawValue
+        try GitError.check(git_diff_find_similar(diff, &find), "cannot find renames")
+        var out: [FileChange] = []
+        for i in 0..<git_diff_num_deltas(diff) {
+            guard let delta = git_diff_get_delta(diff, i)?.pointee else { continue }
+            let status = delta.status
+            if status == GIT_DELTA_UNMODIFIED || status == GIT_DELTA_IGNORED { continue }
+            func blob(_ file: git_diff_file) -> OID? {
+                var id = file.id
+                return git_oid_is_zero(&id) == 1 ? nil : OID(id)
+            }
+            let hasOld = status != GIT_DELTA_ADDED && status != GIT_DELTA_UNTRACKED
+            let hasNew = status != GIT_DELTA_DELETED
+            out.append(FileChange(oldPath: hasOld ? String(cString: delta.old_file.path) : nil,
+                                  newPath: hasNew ? String(cString: delta.new_file.path) : nil,
+                                  oldBlob: hasOld ? blob(delta.old_file) : nil,
+                                  newBlob: hasNew ? blob(delta.new_file) : nil))
+        }
+        return out
+    }
+
+    /// The tree of a side that has one (a commit); nil for the empty tree.
+    private func treePointer(_ side: TreeSide) throws -> OpaquePointer? {
+        guard case .commit(let oid?) = side else { return nil }
+        var raw = oid.raw
+        var commit: OpaquePointer?
+        try GitError.check(git_commit_lookup(&commit, pointer, &raw), "cannot read commit \(oid.short)")
+        defer { git_commit_free(commit) }
+        var tree: OpaquePointer?
+        try GitError.check(git_commit_tree(&tree, commit), "cannot read the tree of \(oid.short)")
+        return tree
+    }
+
+    /// The content of a blob.
+    public func blob(_ oid: OID) throws -> Data {
+        var raw = oid.raw
+        var blob: OpaquePointer?
+        try GitError.check(git_blob_lookup(&blob, pointer, &raw), "cannot read blob \(oid.short)")
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let bytes = git_blob_rawcontent(blob) else { return Data() }
+        return Data(bytes: bytes, count: size)
+    }
+
+    /// The content of a work-tree-relative path at a side; nil when there is no such file.
+    public func file(_ path: String, at side: TreeSide) throws -> Data? {
+        let found = try changes(from: .commit(nil), to: side, under: [path])
+        guard let change = found.first(where: { $0.newPath == path }) else { return nil }
+        if let blob = change.newBlob, side != .workdir { return try self.blob(blob) }
+        return workdir.flatMap { FileManager.default.contents(atPath: $0 + path) }
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+
+/// Every calendar day from `a` to `b` inclusive (empty when b < a).
+public func dayRange(_ a: String, _ b: String) -> [String] {
+    guard let first = WorkCalendar.dayNumber(a), let last = WorkCalendar.dayNumber(b), first <= last else { return [] }
+    return (first...last).map(WorkCalendar.date)
+}
+
+/// Whole days from `a` to `b`.
+func daysBetween(_ a: String, _ b: String) -> Int? {
+    guard let x = WorkCalendar.dayNumber(a), let y = WorkCalendar.dayNumber(b) else { return nil }
+    return y - x
+}
+
+/// ISO week of a day, `2026-W10`.
+func isoWeek(_ day: String) -> String {
+    guard let n = WorkCalendar.dayNumber(day) else { return day }
+    var calendar = Calendar(identifier: .iso8601)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    let c = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: Date(timeIntervalSince1970: Double(n) * 86_400))
+    return String(format: "%04d-W%02d", c.yearForWeekOfYear ?? 0, c.weekOfYear ?? 0)
+}
+
+extension Workspace {
+    /// The iteration a report is about: the one named, else the `active` one, else the one holding today.
+    public func reportIteration(_ id: String?) throws -> Iteration {
+        let iteration: Iteration
+        if let id {
+            iteration = try self.iteration(id)
+        } else {
+            let today = Workspace.today
+            let all = iterations().iterations
+            guard let found = all.first(where: { $0.state == .active })
+                ?? all.first(where: { $0.start <= today && today <= $0.end && isDate($0.start) })
+            else { throw BoardError.usage("no active iteration; name one") }
+            iteration = found
+        }
+        guard isDate(iteration.start), isDate(iteration.end), iteration.start <= iteration.end else {
+            throw BoardError.invalidFile(Diagnostic(path: iteration.record.path, line: iteration.record.document.lineNumber(of: "start"),
+                                                    message: "an iteration needs dates start and end (YYYY-MM-DD, start first)"))
+        }
+        return iteration
+    }
+}
+
+extension Timeline {
+    /// The items at the end of each of `days` (sorted), replaying the history once.
+    public func states(onDays days: [String]) -> [[String: ItemState]] {
+        let dated = self.dated
+        var state: [String: ItemState] = [:]
+        var next = 0
+        return days.map { day in
+            while next < dated.count, dated[next].date <= day {
+                for change in dated[next].entry.changes { state[change.id] = change.after }
+                next += 1
+            }
+            return state
+        }
+    }
+}
+
+/// One change of an iteration's scope after it started.
+public struct ScopeChange: Sendable {
+    public enum Kind: String, Sendable { case added, removed, reestimated = "re-estimated" }
+    public var kind: Kind
+    public var id: String
+    public var title: String
+    public var commit: CommitInfo
+    public var date: String
+    public var before: Double?
+    public var after: Double?
+
+    /// Points this change adds to the scope (negative when it removes).
+    public var delta: Double { (after ?? 0) - (before ?? 0) }
+
+    public var jsonObject: [String: Any] {
+        var o: [String: Any] = ["change": kind.rawValue, "id": id, "title": title, "commit": commit.short,
+                                "author": commit.author, "date": date, "delta": delta]
+        o["before"] = before ?? NSNull()
+        o["after"] = after ?? NSNull()
+        return o
+    }
+}
+
+/// `board scope`: how an iteration's scope moved after its start.
+public struct ScopeReport: Sendable {
+    public var iteration: Iteration
+    /// Points in the iteration at its start (the commitment commit, else the end of the first day).
+    public var startPoints: Double
+    public var changes: [ScopeChange]
+    public var added: Double { changes.filter { $0.kind == .added }.map(\.delta).reduce(0, +) }
+    public var removed: Double { -changes.filter { $0.kind == .removed }.map(\.delta).reduce(0, +) }
+    public var reestimated: Double { changes.filter { $0.kind == .reestimated }.map(\.delta).reduce(0, +) }
+    public var net: Double { changes.map(\.delta).reduce(0, +) }
+
+    public init(iteration: Iteration, timeline: Timeline) {
+        self.iteration = iteration
+        let id = iteration.id
+        func points(_ s: ItemState?) -> Double { s?.points ?? 0 }
+        // The start: the commit that recorded the commitment, else the end of the first day.
+        let dated = timeline.dated
+        let first = timeline.starts[id] ?? dated.firstIndex { $0.date > iteration.start } ?? dated.count
+        var state: [String: ItemState] = [:]
+        for (_, entry) in dated[..<first] { for change in entry.changes { state[change.id] = change.after } }
+        startPoints = state.values.filter { $0.iteration == id }.map { points($0) }.reduce(0, +)
+        var changes: [ScopeChange] = []
+        for (date, entry) in dated[first...] where date <= iteration.end {
+            for change in entry.changes {
+                let was = change.before?.iteration == id, now = change.after?.iteration == id
+                let title = (change.after ?? change.before)?.title ?? ""
+                func add(_ kind: ScopeChange.Kind, _ before: Double?, _ after: Double?) {
+                    changes.append(ScopeChange(kind: kind, id: change.id, title: title, commit: entry.commit, date: date,
+                                               before: before, after: after))
+                }
+                if !was && now { add(.added, nil, points(change.after)) }
+                if was && !now { add(.removed, points(change.before), nil) }
+                if was && now && points(change.before) != points(change.after) {
+                    add(.reestimated, points(change.before), points(change.after))
+                }
+            }
+        }
+        self.changes = changes
+    }
+}
+
+/// One day of a burndown.
+public struct BurndownDay: Sendable {
+    public var date: String
+    public var working: Bool
+    public var ideal: Double
+    /// Points of the iteration's items not yet in a `done` status at the end of the day.
+    public var remaining: Double
+    /// Points of all the iteration's items at the end of the day.
+    public var scope: Double
+    public var completed: Double { scope - remaining }
+
+    public var jsonObject: [String: Any] {
+        ["date": date, "working_day": working, "ideal": ideal, "remaining": remaining, "scope": scope, "completed": completed]
+    }
+}
+
+extension Workspace {
+    /// Remaining, completed and total points per day from the iteration's start to its end or today.
+    /// The ideal line falls from the commitment (or the scope at the end of the first day) to 0
+    /// in equal steps per working day, flat on other days.
+    public func burndown(_ iteration: Iteration, timeline: Timeline) -> (commitment: Double, days: [BurndownDay]) {
+        let days = dayRange(iteration.start, min(iteration.end, max(Workspace.today, iteration.start)))
+        let states = timeline.states(onDays: days)
+        let workingDays = Set(iteration.workingDays)
+        let working = workingDays.count
+        let committed = iteration.commitment?.points
+        var commitment = committed ?? 0
+        var result: [BurndownDay] = []
+        var workedSoFar = 0
+        for (day, state) in zip(days, states) {
+            let items = state.values.filter { $0.iteration == iteration.id }
+            let scope = items.map { $0.points ?? 0 }.reduce(0, +)
+            let remaining = items.filter { config.category(of: $0.status) != .done }.map { $0.points ?? 0 }.reduce(0, +)
+            if day == iteration.start, committed == nil { commitment = scope }
+            let isWorking = workingDays.contains(day)
+            if isWorking { workedSoFar += 1 }
+            let ideal = working == 0 ? 0 : commitment * Double(working - workedSoFar) / Double(working)
+            result.append(BurndownDay(date: day, working: isWorking, ideal: (ideal * 100).rounded() / 100,
+                                      remaining: remaining, scope: scope))
+        }
+        return (commitment, result)
+    }
+}
+
+/// `board flow`: cumulative flow, cycle and lead times, throughput.
+public struct FlowReport: Sendable {
+    public struct Day: Sendable { public var date: String; public var todo: Int; public var doing: Int; public var done: Int }
+    public struct Item: Sendable {
+        public var id: String
+        public var title: String
+        public var started: String?
+        public var created: String
+        public var done: String
+        public var cycleDays: Int?
+        public var leadDays: Int?
+    }
+    public var days: [Day] = []
+    public var items: [Item] = []
+    public var throughput: [(week: String, count: Int)] = []
+
+    /// Nearest-rank percentile (the smallest value with at least p% of values at or below it).
+    public static func percentile(_ values: [Int], _ p: Double) -> Int? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
+        return sorted[max(0, min(sorted.count - 1, rank - 1))]
+    }
+
+    public var cycleTimes: [Int] { items.compactMap(\.cycleDays) }
+    public var leadTimes: [Int] { items.compactMap(\.leadDays) }
+
+    public init(timeline: Timeline, config: BoardConfig, from: String, to: String) {
+        let range = dayRange(from, to)
+        days = zip(range, timeline.states(onDays: range)).map { day, state in
+            var count: [BoardConfig.Category: Int] = [:]
+            for item in state.values { if let c = config.category(of: item.status) { count[c, default: 0] += 1 } }
+            return Day(date: day, todo: count[.todo] ?? 0, doing: count[.doing] ?? 0, done: count[.done] ?? 0)
+        }
+        // Per item: the first day it entered a `doing` status, and the day it last entered `done`.
+        var firstDoing: [String: String] = [:], doneOn: [String: String] = [:], created: [String: String] = [:]
+        var latest: [String: ItemState] = [:]
+        for (date, entry) in timeline.dated {
+            for change in entry.changes {
+                guard let after = change.after else { doneOn[change.id] = nil; latest[change.id] = nil; continue }
+                if created[change.id] == nil {
+                    // `created`, unless the item appeared in history before that (a hand-edited or wrong date).
+                    created[change.id] = min(after.fields["created"].flatMap { isDate($0) ? $0 : nil } ?? date, date)
+                }
+                let before = change.before.flatMap { config.category(of: $0.status) }
+                let now = config.category(of: after.status)
+                if now == .doing, firstDoing[change.id] == nil { firstDoing[change.id] = date }
+                if now == .done, before != .done || change.before == nil { doneOn[change.id] = date }
+                if now != .done { doneOn[change.id] = nil }
+                latest[change.id] = after
+            }
+        }
+        for (id, done) in doneOn where done >= from && done <= to {
+            let start = firstDoing[id].flatMap { $0 <= done ? $0 : nil }
+            let made = created[id] ?? done
+            items.append(Item(id: id, title: latest[id]?.title ?? "", started: start, created: made, done: done,
+                              cycleDays: start.flatMap { daysBetween($0, done) }, leadDays: daysBetween(made, done)))
+        }
+        items.sort { ($0.done, $0.id) < ($1.done, $1.id) }
+        throughput = Dictionary(grouping: items, by: { isoWeek($0.done) }).map { ($0.key, $0.value.count) }.sorted { $0.week < $1.week }
+    }
+}

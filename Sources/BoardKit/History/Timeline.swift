@@ -1,0 +1,300 @@
+import Foundation
+
+/// An item's front matter at one moment, as the history engine keeps it:
+/// every top-level field as text (lists joined with `, `).
+public struct ItemState: Codable, Sendable, Equatable {
+    public var path: String
+    public var fields: [String: String]
+
+    public init(path: String, fields: [String: String]) {
+        self.path = path
+        self.fields = fields
+    }
+
+    public init(_ record: Record) {
+        var fields: [String: String] = [:]
+        for field in record.document.fields {
+            if let text = record.string(field.key) {
+                fields[field.key] = text
+            } else if case .sequence = field.value {
+                fields[field.key] = record.strings(field.key).joined(separator: ", ")
+            }
+        }
+        self.init(path: record.path, fields: fields)
+    }
+
+    public var id: String { fields["id"] ?? "" }
+    public var title: String { fields["title"] ?? "" }
+    public var status: String { fields["status"] ?? "" }
+    public var iteration: String? { fields["iteration"] }
+    public var objective: String? { fields["objective"] }
+    public var points: Double? { fields["points"].flatMap(Double.init) }
+    public var dependsOn: [String] {
+        (fields["depends_on"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+/// What one commit did to one item: `before` nil is an added item, `after` nil a removed one.
+public struct ItemChange: Codable, Sendable, Equatable {
+    public var id: String
+    public var before: ItemState?
+    public var after: ItemState?
+
+    /// Keys whose value differs, sorted.
+    public var changedKeys: [String] {
+        let keys = Set((before?.fields ?? [:]).keys).union((after?.fields ?? [:]).keys)
+        return keys.filter { before?.fields[$0] != after?.fields[$0] }.sorted()
+    }
+}
+
+/// The items one commit changed.
+public struct TimelineEntry: Codable, Sendable {
+    public var commit: CommitInfo
+    public var changes: [ItemChange]
+}
+
+/// The board's item history: per commit, the items whose front matter changed.
+public struct Timeline: Codable, Sendable {
+    /// Oldest first.
+    public var entries: [TimelineEntry] = []
+    /// Files that could not be read at some commit, each reported once.
+    public var warnings: [Diagnostic] = []
+    /// Every item at the last commit walked, by id.
+    public var items: [String: ItemState] = [:]
+    /// Every id ever seen, so that no id is reused after an item is deleted.
+    public var everSeen: Set<String> = []
+    /// Per id, the commit that first added it.
+    public var firstSeen: [String: String] = [:]
+    /// The last commit walked.
+    public var tip: String?
+    /// Per iteration id, how many entries precede its start: the commit that first recorded its
+    /// `commitment` (`board iteration start`), with that commit's own item changes counted before.
+    public var starts: [String: Int] = [:]
+
+    /// The items as they were at the end of a day (`YYYY-MM-DD`, the authors' local dates).
+    /// Commit times are made non-decreasing along the walk, as a commit cannot land before its parent.
+    public func items(atEndOf day: String) -> [String: ItemState] {
+        var state: [String: ItemState] = [:]
+        var latest = ""
+        for entry in entries {
+            latest = max(latest, entry.commit.date)
+            if latest > day { break }
+            for change in entry.changes {
+                if let after = change.after { state[change.id] = after } else { state[change.id] = nil }
+            }
+        }
+        return state
+    }
+
+    /// Entries with each commit's effective (non-decreasing) date.
+    public var dated: [(date: String, entry: TimelineEntry)] {
+        var latest = ""
+        return entries.map { entry in
+            latest = max(latest, entry.commit.date)
+            return (latest, entry)
+        }
+    }
+}
+
+extension Diagnostic: Codable {
+    enum CodingKeys: String, CodingKey { case path, line, severity, message }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(path: try c.decode(String.self, forKey: .path), line: try c.decodeIfPresent(Int.self, forKey: .line),
+                  severity: try c.decode(Severity.self, forKey: .severity), message: try c.decode(String.self, forKey: .message))
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encodeIfPresent(line, forKey: .line)
+        try c.encode(severity, forKey: .severity)
+        try c.encode(message, forKey: .message)
+    }
+}
+
+/// Reads items out of Git objects, parsing each blob once.
+final class ItemReader {
+    let repository: Repository
+    let prefix: String
+    private var parsed: [OID: Result<ItemState, BoardError>] = [:]
+    private(set) var warnings: [Diagnostic] = []
+    private var warned: Set<String> = []
+
+    init(repository: Repository, prefix: String) {
+        self.repository = repository
+        self.prefix = prefix
+    }
+
+    /// Board-relative path of a work-tree-relative one.
+    func boardPath(_ path: String) -> String { String(path.dropFirst(prefix.count)) }
+
+    /// The item in a blob (or, without a blob, the work-tree file); nil when it cannot be read,
+    /// with a warning the first time a path fails with a given message.
+    func item(path: String, blob: OID?, where label: String) -> ItemState? {
+        let path = boardPath(path)
+        guard path.hasSuffix(".md") else { return nil }
+        let result: Result<ItemState, BoardError>
+        if let blob, let cached = parsed[blob] {
+            result = cached.map { var s = $0; s.path = path; return s }
+        } else {
+            result = Self.parse(path: path) {
+                if let blob { return try repository.blob(blob) }
+                return try Workspace.readFile((repository.workdir ?? "") + prefix + path, display: path)
+            }
+            if let blob { parsed[blob] = result }
+        }
+        switch result {
+        case .success(let state): return state
+        case .failure(let error):
+            var diagnostic: Diagnostic
+            if case .invalidFile(let d) = error { diagnostic = d } else { diagnostic = Diagnostic(path: path, message: "\(error)") }
+            diagnostic.severity = .warning
+            let key = path + "\u{0}" + diagnostic.message
+            diagnostic.message += " (\(label); skipped)"
+            if warned.insert(key).inserted { warnings.append(diagnostic) }
+            return nil
+        }
+    }
+
+    static func parse(path: String, _ read: () throws -> Data) -> Result<ItemState, BoardError> {
+        do {
+            let data = try read()
+            if let line = conflictMarkerLine(in: data) {
+                return .failure(.invalidFile(Diagnostic(path: path, line: line, message: "unresolved merge conflict marker")))
+            }
+            let state = ItemState(try Record(path: path, data: data))
+            if state.id.isEmpty { return .failure(.invalidFile(Diagnostic(path: path, message: "missing required key id"))) }
+            return .success(state)
+        } catch let error as BoardError {
+            return .failure(error)
+        } catch {
+            return .failure(.invalidFile(Diagnostic(path: path, message: "\(error)")))
+        }
+    }
+}
+
+extension Workspace {
+    /// The work-tree-relative folder of the backlog, for diffs.
+    var backlogSpec: String { repoPrefix + RecordKind.item.folder }
+    var iterationSpec: String { repoPrefix + RecordKind.iteration.folder }
+
+    /// Walks history from `revision` (first-parent unless `allParents`) and collects, per commit,
+    /// the items whose front matter changed. Only blobs that changed are read; results are
+    /// cached in `.git/board-cache/` by commit id, so a later walk reads only new commits.
+    public func timeline(from revision: String = "HEAD", allParents: Bool = false,
+                         progress: ((Int, Int) -> Void)? = nil) throws -> Timeline {
+        guard let repository else { throw BoardError.usage("the board is not in a Git repository") }
+        if case .unborn = try repository.head(), revision == "HEAD" { return Timeline() }
+        let tip = try repository.resolve(revision)
+        let cache = TimelineCache(gitDir: repository.gitDir, prefix: repoPrefix, allParents: allParents)
+        var timeline = Timeline()
+        var hidden: OID?
+        if let cached = cache.load(), let cachedTip = cached.tip.flatMap(OID.init(hex:)),
+           repository.contains(tip, ancestor: cachedTip) {
+            timeline = cached
+            hidden = cachedTip
+            if cachedTip == tip { return timeline }
+        }
+        var commits = try repository.walk(from: tip, hiding: hidden, firstParent: !allParents)
+        if let hidden, !allParents, let first = commits.first,
+           try repository.commitInfo(first).parents.first != hidden.hex {
+            // The cached tip is not on this branch's first-parent line: walk it all.
+            timeline = Timeline()
+            commits = try repository.walk(from: tip, firstParent: true)
+        }
+        let reader = ItemReader(repository: repository, prefix: repoPrefix)
+        var pathToID: [String: String] = [:]
+        for (id, state) in timeline.items { pathToID[state.path] = id }
+        for (n, oid) in commits.enumerated() {
+            progress?(n + 1, commits.count)
+            let info = try repository.commitInfo(oid)
+            let parent = info.parents.first.flatMap(OID.init(hex:))
+            let label = "at commit \(info.short)"
+            var changes: [ItemChange] = []
+            var started: [String] = []
+            for file in try repository.changes(from: .commit(parent), to: .commit(oid), under: [backlogSpec, iterationSpec]) {
+                if let path = file.newPath, let blob = file.newBlob, path.hasPrefix(iterationSpec + "/") {
+                    if let record = try? Record(path: path, data: try repository.blob(blob)), record.has("commitment"),
+                       !record.id.isEmpty, timeline.starts[record.id] == nil {
+                        started.append(record.id)
+                    }
+                    continue
+                }
+                guard file.oldPath?.hasPrefix(backlogSpec + "/") ?? true, file.newPath?.hasPrefix(backlogSpec + "/") ?? true else { continue }
+                let old = file.oldPath.flatMap { path in reader.item(path: path, blob: file.oldBlob, where: "before \(info.short)") }
+                let new = file.newPath.flatMap { path in reader.item(path: path, blob: file.newBlob, where: label) }
+                if file.newPath != nil && new == nil { continue }  // unreadable now: keep what we knew
+                let oldID = old?.id ?? file.oldPath.flatMap { pathToID[reader.boardPath($0)] }
+                if let oldID, oldID != new?.id, let known = timeline.items[oldID],
+                   file.oldPath.map(reader.boardPath) == known.path {
+                    // Deleted, or the file now holds another id.
+                    changes.append(ItemChange(id: oldID, before: known, after: nil))
+                    timeline.items[oldID] = nil
+                    pathToID[known.path] = nil
+                }
+                guard let new else { continue }
+                let known = timeline.items[new.id]
+                // A field counts when this commit changed it (against its parent, or against what we
+                // knew when the parent's version was unreadable) and it is not already known (merges).
+                let base = (old?.id == new.id ? old : nil) ?? known
+                let changed = Set(base.map { Array($0.fields.keys) } ?? []).union(new.fields.keys).filter {
+                    base?.fields[$0] != new.fields[$0] && known?.fields[$0] != new.fields[$0]
+                }
+                // Only those fields move: a branch commit (all parents) does not undo what the
+                // main line changed meanwhile in other fields.
+                var after = new
+                if let known {
+                    after = known
+                    after.path = new.path
+                    for key in changed { after.fields[key] = new.fields[key] }
+                }
+                if known == nil || !changed.isEmpty {
+                    changes.append(ItemChange(id: new.id, before: known, after: after))
+                }
+                if let known { pathToID[known.path] = nil }
+                timeline.items[new.id] = after
+                pathToID[after.path] = new.id
+                if timeline.everSeen.insert(new.id).inserted { timeline.firstSeen[new.id] = info.id }
+            }
+            if !changes.isEmpty { timeline.entries.append(TimelineEntry(commit: info, changes: changes)) }
+            for id in started { timeline.starts[id] = timeline.entries.count }
+        }
+        timeline.warnings += reader.warnings
+        timeline.tip = tip.hex
+        cache.save(timeline)
+        return timeline
+    }
+}
+
+/// The timeline of the last walk, in `.git/board-cache/`, keyed by the commit it ends at.
+/// Deleting the folder only makes the next walk slower.
+struct TimelineCache {
+    static let version = 2
+    let file: String
+
+    init(gitDir: String, prefix: String, allParents: Bool) {
+        let key = (prefix.isEmpty ? "root" : prefix.replacingOccurrences(of: "/", with: "_"))
+        file = gitDir + "board-cache/timeline-v\(Self.version)-\(allParents ? "all" : "first")-\(key).json"
+    }
+
+    func load() -> Timeline? {
+        guard let data = FileManager.default.contents(atPath: file) else { return nil }
+        return try? JSONDecoder().decode(Timeline.self, from: data)
+    }
+
+    func save(_ timeline: Timeline) {
+        guard let data = try? JSONEncoder().encode(timeline) else { return }
+        try? atomicWrite(data, to: file)
+    }
+}
+
+/// Output formats of the history reports (`--format`).
+public enum ReportFormat: String, CaseIterable, Sendable {
+    case text, json, csv, markdown
+}
+
+/// Progress of a long history walk on stderr, only when stderr is a terminal.
+public func historyProgress(_ done: Int, _ total: Int) {
+    guard total >= 200, isatty(STDERR_FILENO) == 1, done == total || done % 50 == 0 else { return }
+    FileHandle.standardError.write(Data("\rreading history: \(done)/\(total) commits\(done == total ? "\n" : "")".utf8))
+}
