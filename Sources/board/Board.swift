@@ -16,7 +16,7 @@ struct Board: ParsableCommand {
             Init.self, Add.self, List.self, Show.self, Edit.self, Move.self, Set.self, Rank.self, Check.self,
             IterationCommand.self, VelocityCommand.self, PlanCommand.self, ForecastCommand.self,
             Dev.self, Diff.self, Scope.self, Burndown.self, Flow.self, Hooks.self, FixIDs.self,
-            ReportCommand.self,
+            Objective.self, Change.self, ReportCommand.self,
         ]
     )
 

@@ -33,6 +33,19 @@ public struct BoardConfig: Codable, Sendable, Equatable {
         }
     }
 
+    /// `change_management`: which items need a change task, and whether change tasks count in velocity.
+    public struct ChangeManagement: Codable, Sendable, Equatable {
+        /// Items with one of these tags need a related change task (as with `needs_change: true`).
+        public var tags: [String]?
+        /// Count change tasks' points towards velocity (default false).
+        public var countInVelocity: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case tags
+            case countInVelocity = "count_in_velocity"
+        }
+    }
+
     public var name: String
     public var idPrefix: String?
     public var statuses: [Status]
@@ -43,6 +56,7 @@ public struct BoardConfig: Codable, Sendable, Equatable {
     public var definitionOfReady: DefinitionOfReady?
     /// `warn` (default) or `strict`: whether unaligned work is a warning or an error.
     public var alignment: String?
+    public var changeManagement: ChangeManagement?
 
     enum CodingKeys: String, CodingKey {
         case name
@@ -54,6 +68,7 @@ public struct BoardConfig: Codable, Sendable, Equatable {
         case members
         case definitionOfReady = "definition_of_ready"
         case alignment
+        case changeManagement = "change_management"
     }
 
     public static let fileName = "board.yml"

@@ -35,7 +35,8 @@ extension Workspace {
 
 public enum Checker {
     /// The rules run by `board check`, in order.
-    public static let rules: [CheckRule] = [itemFields, uniqueIDs, dependencies, wipLimits, iterationFields]
+    public static let rules: [CheckRule] = [itemFields, uniqueIDs, dependencies, wipLimits, iterationFields,
+                                            objectiveFields, alignment, changeFields, changeCoverage, wsjfScale]
 
     /// Every problem on the board, sorted by file and line.
     public static func check(_ board: BoardSnapshot) -> [Diagnostic] {
@@ -48,19 +49,9 @@ public enum Checker {
         for item in board.items {
             let doc = item.document
             func report(_ key: String?, _ message: String, _ severity: Diagnostic.Severity = .error) {
-                out.append(Diagnostic(path: item.path, line: key.flatMap(doc.lineNumber(of:)) ?? doc.firstLine,
-                                      severity: severity, message: message))
+                out.append(diagnostic(item, key, message, severity))
             }
-            for key in ["id", "title", "type", "status"] where item.string(key)?.isEmpty ?? true {
-                report(item.has(key) ? key : nil, "missing required key \(key)")
-            }
-            if item.has("id") {
-                if !isValidID(item.id) {
-                    report("id", "id \(quoted(item.id)) may only hold letters, digits, -, _ and .")
-                } else if !(item.path as NSString).lastPathComponent.lowercased().hasPrefix(item.id.lowercased()) {
-                    report("id", "file name does not start with the id \(item.id)", .warning)
-                }
-            }
+            out += requiredKeys(item, ["id", "title", "type", "status"])
             if item.has("type"), !item.type.isEmpty, !itemTypes.contains(item.type) {
                 report("type", "unknown type \(item.type) (use \(itemTypes.joined(separator: ", ")))")
             }
@@ -83,9 +74,34 @@ public enum Checker {
         return out
     }
 
+    /// A diagnostic at a key's line (or the front matter's first line).
+    static func diagnostic(_ record: Record, _ key: String?, _ message: String,
+                           _ severity: Diagnostic.Severity = .error) -> Diagnostic {
+        Diagnostic(path: record.path, line: key.flatMap(record.document.lineNumber(of:)) ?? record.document.firstLine,
+                   severity: severity, message: message)
+    }
+
+    /// Required keys present and not empty; a valid id that starts the file name.
+    static func requiredKeys(_ record: Record, _ keys: [String]) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for key in keys where record.string(key)?.isEmpty ?? true {
+            out.append(diagnostic(record, record.has(key) ? key : nil, "missing required key \(key)"))
+        }
+        if record.has("id") {
+            if !isValidID(record.id) {
+                out.append(diagnostic(record, "id", "id \(quoted(record.id)) may only hold letters, digits, -, _ and ."))
+            } else if !(record.path as NSString).lastPathComponent.lowercased().hasPrefix(record.id.lowercased()) {
+                out.append(diagnostic(record, "id", "file name does not start with the id \(record.id)", .warning))
+            }
+        }
+        return out
+    }
+
     static func uniqueIDs(_ board: BoardSnapshot) -> [Diagnostic] {
-        let groups = Dictionary(grouping: board.items.filter { !$0.id.isEmpty }, by: { $0.id.lowercased() })
-        return groups.values.filter { $0.count > 1 }.flatMap { group in
+        let groups = [board.items, board.objectives, board.changes].flatMap { records in
+            Dictionary(grouping: records.filter { !$0.id.isEmpty }, by: { $0.id.lowercased() }).values
+        }
+        return groups.filter { $0.count > 1 }.flatMap { group in
             group.map { item in
                 let others = group.filter { $0.path != item.path }.map(\.path).joined(separator: ", ")
                 return Diagnostic(path: item.path, line: item.document.lineNumber(of: "id"),

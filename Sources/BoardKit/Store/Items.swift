@@ -37,7 +37,9 @@ let rankStep = 1000.0
 
 extension Workspace {
     /// Items ordered as a backlog: by rank, unranked last, then by id.
-    public func ordered(_ records: [Record]) -> [Record] {
+    public func ordered(_ records: [Record]) -> [Record] { Self.ordered(records) }
+
+    public static func ordered(_ records: [Record]) -> [Record] {
         // Read each rank and id once, not at every comparison.
         let keyed = records.map { (record: $0, rank: $0.rank, id: $0.id) }
         return keyed.sorted { a, b in
@@ -50,14 +52,14 @@ extension Workspace {
         }.map(\.record)
     }
 
-    /// A new id that is not in `taken`: the board's prefix and five random base-32 characters.
+    /// A new id that is not in `taken`: a prefix (the board's by default) and five random base-32 characters.
     /// Random ids do not collide when clones add items offline and merge (see docs/format.md).
-    public func newID(taken: Set<String>) -> String {
+    public func newID(taken: Set<String>, prefix: String? = nil) -> String {
         let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
         let lowered = Set(taken.map { $0.lowercased() })
         while true {
             let suffix = String((0..<5).map { _ in alphabet.randomElement()! })
-            let id = "\(config.prefix)-\(suffix)"
+            let id = "\(prefix ?? config.prefix)-\(suffix)"
             if !lowered.contains(id.lowercased()) { return id }
         }
     }
@@ -75,6 +77,7 @@ extension Workspace {
         for dependency in new.dependsOn where !ids.contains(dependency) {
             throw BoardError.usage("--depends-on \(dependency): no item with that id")
         }
+        // Never an id seen in history (a deleted or archived item's).
         let id = newID(taken: ids.union(Self.idsOfFiles(in: absolute(RecordKind.item.folder))).union(idsInHistory()))
         let rank = try rankValue(for: new.rank, movingID: id, among: ordered(existing))
         let today = Workspace.today
@@ -86,10 +89,22 @@ extension Workspace {
             ("objective", new.objective.map(YAMLValue.string) ?? .null), ("depends_on", .list(new.dependsOn)),
             ("created", .date(today)), ("updated", .date(today)),
         ]
+        return try createRecord(.item, id: id, title: title, fields: fields,
+                                body: "## Description\n\n## Acceptance criteria\n\n", options: options)
+    }
+
+    /// A new id for a folder, unused by its records and by its file names (even unreadable ones).
+    func freshID(_ kind: RecordKind, among existing: [Record], prefix: String? = nil) -> String {
+        newID(taken: Set(existing.map(\.id)).union(Self.idsOfFiles(in: absolute(kind.folder))), prefix: prefix)
+    }
+
+    /// Writes a new `folder/ID-slug.md` file with the fields in order and the body, and commits it.
+    func createRecord(_ kind: RecordKind, id: String, title: String, fields: [(String, YAMLValue)], body: String,
+                      options: WriteOptions) throws -> Record {
         var text = "---\n"
-        for (key, value) in fields { text += value == .null ? "\(key):\n" : "\(key): \(value.rendered)\n" }
-        text += "---\n\n## Description\n\n## Acceptance criteria\n\n"
-        let path = "\(RecordKind.item.folder)/\(id)-\(slugify(title)).md"
+        for (key, value) in fields { text += value.lines(key: key).joined(separator: "\n") + "\n" }
+        text += "---\n\n" + body
+        let path = "\(kind.folder)/\(id)-\(slugify(title)).md"
         let record = try Record(path: path, data: Data(text.utf8))
         try save([path: record.document.data], message: "board: add \(id) \(quoted(title))", options: options)
         return record
@@ -104,15 +119,16 @@ extension Workspace {
         })
     }
 
-    /// Moves an item to a workflow status, enforcing the status's WIP limit unless `force`.
-    public func moveItem(_ id: String, to status: String, force: Bool = false,
+    /// Moves an item (or a change task) to a workflow status, enforcing the status's WIP limit
+    /// on items unless `force`.
+    public func moveItem(_ id: String, to status: String, force: Bool = false, kind: RecordKind = .item,
                          options: WriteOptions = WriteOptions()) throws -> (record: Record, from: String) {
-        try validate("status", .string(status))
-        let loaded = load(.item)
+        try validate("status", .string(status), kind: kind)
+        let loaded = load(kind)
         let all = loaded.records
-        let found = try find(id, among: loaded)
+        let found = try find(id, among: loaded, kind: kind)
         let from = found.status
-        if from != status, let limit = config.status(named: status)?.wip, !force {
+        if kind == .item, from != status, let limit = config.status(named: status)?.wip, !force {
             let count = all.filter { $0.status == status }.count
             if count >= limit {
                 throw BoardError.usage("\(status) is at its WIP limit (\(count) of \(limit)); finish something first or pass --force")
@@ -134,8 +150,11 @@ extension Workspace {
             }
             let key = String(assignment[..<eq]).trimmingCharacters(in: .whitespaces)
             let raw = String(assignment[assignment.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
-            guard !key.isEmpty, key.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-") }) else {
-                throw BoardError.usage("\(key): keys are letters, digits, - and _")
+            let parts = key.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count <= 2, parts.allSatisfy({ part in !part.isEmpty && part.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-")
+            } }) else {
+                throw BoardError.usage("\(key): keys are letters, digits, - and _ (KEY.SUB sets SUB inside KEY)")
             }
             if key == "id" { throw BoardError.usage("the id cannot be changed (it names the item everywhere)") }
             if raw.isEmpty {
@@ -143,15 +162,32 @@ extension Workspace {
                 parsed.append((key, nil))
                 continue
             }
-            let value = try Self.parseValue(key: key, raw: raw)
-            if kind == .item { try validate(key, value) }
+            let value = try Self.parseValue(key: String(parts.last!), raw: raw)
+            try validate(key, value, kind: kind)
             parsed.append((key, value))
         }
         let found = try find(id, in: kind)
         let summary = assignments.joined(separator: " ")
         return try update(found.path, message: "board: set \(found.id) \(summary)", options: options) { record in
             for (key, value) in parsed {
-                if let value { record.set(key, value) } else { record.remove(key) }
+                guard let dot = key.firstIndex(of: ".") else {
+                    if let value { record.set(key, value) } else { record.remove(key) }
+                    continue
+                }
+                // KEY.SUB: set or remove SUB inside the mapping KEY (rewriting KEY's block).
+                let (outer, inner) = (String(key[..<dot]), String(key[key.index(after: dot)...]))
+                let current = record.document.value(outer)?.yamlValue ?? .null
+                guard case .map(var pairs) = current == .null ? .map([]) : current else {
+                    throw BoardError.usage("\(key): \(outer) is not a mapping")
+                }
+                pairs.removeAll { $0.key == inner && value == nil }
+                if let value {
+                    if let i = pairs.firstIndex(where: { $0.key == inner }) { pairs[i].value = value } else { pairs.append(YAMLPair(inner, value)) }
+                    if kind == .objective, outer == "kpi", inner == "current", case .number(let n) = value {
+                        pairs = KPI.recordingMeasurement(n, on: Workspace.today, in: pairs)
+                    }
+                }
+                record.set(outer, .map(pairs))
             }
         }
     }
@@ -170,7 +206,7 @@ extension Workspace {
             guard isDate(raw) else { throw BoardError.usage("\(key)=\(raw): expected a date YYYY-MM-DD") }
             return .date(raw)
         }
-        if ["title", "type", "status", "assignee", "iteration", "objective"].contains(key) {
+        if ["title", "type", "status", "assignee", "iteration", "objective", "kind", "owner", "name", "unit"].contains(key) {
             return .string(raw)
         }
         if let n = Double(raw), n.isFinite, raw.first?.isNumber == true || raw.first == "-" { return .number(n) }
@@ -178,18 +214,28 @@ extension Workspace {
         return .string(raw)
     }
 
-    /// Checks a value against the board's rules for known keys.
-    public func validate(_ key: String, _ value: YAMLValue) throws {
+    /// Checks a value against the board's rules for known keys of a kind of record.
+    public func validate(_ key: String, _ value: YAMLValue, kind: RecordKind = .item) throws {
         switch (key, value) {
+        case ("status", .string(let s)) where kind == .objective:
+            if !objectiveStatuses.contains(s) {
+                throw BoardError.usage("unknown objective status \(s); use \(objectiveStatuses.joined(separator: ", "))")
+            }
+        case ("kind", .string(let k)) where kind == .change && !changeKinds.contains(k):
+            throw BoardError.usage("unknown change kind \(k); use \(changeKinds.joined(separator: ", "))")
         case ("status", .string(let s)) where config.status(named: s) == nil:
             throw BoardError.usage("unknown status \(s); the workflow is \(config.statuses.map(\.name).joined(separator: ", "))")
-        case ("type", .string(let t)) where !itemTypes.contains(t):
+        case ("type", .string(let t)) where kind == .item && !itemTypes.contains(t):
             throw BoardError.usage("unknown type \(t); use \(itemTypes.joined(separator: ", "))")
         case ("points", .number(let p)):
             if let scale = config.points, !scale.contains(p) {
                 throw BoardError.usage("\(YAMLValue.format(p)) points is not on the scale \(scale.map(YAMLValue.format).joined(separator: ", "))")
             }
             if p < 0 { throw BoardError.usage("points cannot be negative") }
+        case (let key, .number(let n)) where wsjfInputs.contains(key) && kind == .item:
+            if let scale = config.points, !scale.contains(n) {
+                throw BoardError.usage("\(key) \(YAMLValue.format(n)) is not on the board's scale \(scale.map(YAMLValue.format).joined(separator: ", "))")
+            }
         case ("title", .string(let t)) where t.trimmingCharacters(in: .whitespaces).isEmpty:
             throw BoardError.usage("the title is empty")
         default: break

@@ -79,7 +79,8 @@ func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
         #expect(md.contains("**Sign-offs pending:** C-sign Finance sign-off for PDF invoices"))
         #expect(md.contains("### Blocked\n- **B-mail** Email invoices: waiting for B-pdf\n- **B-late** Refund button: Waiting for the bank's refund API"))
         #expect(md.contains("- **review**: 3 items, limit 2 (B-s2b, B-pdf, B-csv)"))
-        #expect(md.contains("### Unaligned\n- **B-s2b** Card payments: no objective\n- **B-csv** Legacy CSV export: objective O-old is on-hold"))
+        // Unaligned, in `board check`'s words: s2b has no objective, csv's objective O-old is on hold.
+        #expect(md.contains("### Unaligned\n- **B-s2b** Card payments: not linked to an active objective (set objective: ID)\n- **B-csv** Legacy CSV export: objective O-old is on-hold, not active; re-link or drop the item"))
         // Kanban: backlog mail; ready late; review s2b, pdf, csv; done vat, xss.
         #expect(md.contains("| backlog (1) | ready (1) | in-progress (0/4) | review (3/2) **over WIP** | done (2) |"))
         #expect(md.contains("| **B-mail** Email invoices (5 pts, **blocked**) | **B-late** Refund button (2 pts, **blocked**) |  | **B-s2b** Card payments (5 pts, bob) | **B-vat** Fix VAT rounding (2 pts, bob) |"))
