@@ -98,14 +98,16 @@ public enum HTMLReport {
         let scope = SVGChart.Series(label: "Scope", cssClass: "series-scope", values: b.days.map(\.scope))
         return section("burndown", "4. Burndown and burnup", [
             .div(.class("charts"),
-                 SVGChart.lines(title: "Burndown: points remaining against the ideal line", labels: labels, series: [
-                     SVGChart.Series(label: "Ideal", cssClass: "series-ideal", values: b.days.map(\.ideal), dashed: true),
-                     SVGChart.Series(label: "Remaining", cssClass: "series-remaining", values: b.days.map(\.remaining)), scope,
-                 ]),
-                 SVGChart.lines(title: "Burnup: points completed against the scope", labels: labels, series: [
-                     SVGChart.Series(label: "Completed", cssClass: "series-completed", values: b.days.map(\.completed)), scope,
-                 ])),
-            .p(.class("muted"), .text("Commitment \(b.commitment.compact) points; one point per day at the end of the day.")),
+                 .div(.h3(.text("Burndown: points left")),
+                      SVGChart.lines(title: "Burndown: points remaining against the ideal line", labels: labels, series: [
+                          SVGChart.Series(label: "Ideal", cssClass: "series-ideal", values: b.days.map(\.ideal), dashed: true),
+                          SVGChart.Series(label: "Remaining", cssClass: "series-remaining", values: b.days.map(\.remaining)), scope,
+                      ])),
+                 .div(.h3(.text("Burnup: points done")),
+                      SVGChart.lines(title: "Burnup: points completed against the scope", labels: labels, series: [
+                          SVGChart.Series(label: "Completed", cssClass: "series-completed", values: b.days.map(\.completed)), scope,
+                      ]))),
+            .p(.class("muted"), .text("Commitment \(b.commitment.compact) points; each point is the end of a day, from the Git history.")),
         ])
     }
 

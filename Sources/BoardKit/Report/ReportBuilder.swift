@@ -9,9 +9,10 @@ extension Workspace {
     /// The iteration a report is about: the one named, else the active one, else the one holding
     /// today; nil when there is none (the report then covers the whole board).
     public func reportedIteration(_ id: String?, among all: [Iteration]) throws -> Iteration? {
-        if let id { return try iteration(id) }
         let today = Workspace.today
-        return all.first { $0.state == .active } ?? all.first { isDate($0.start) && $0.start <= today && today <= $0.end }
+        guard id != nil || all.contains(where: { $0.state == .active || (isDate($0.start) && $0.start <= today && today <= $0.end) })
+        else { return nil }
+        return try reportIteration(id)
     }
 
     /// Reads the board and fills every section of the report.
@@ -25,6 +26,7 @@ extension Workspace {
         let items = ordered(board.items)
         let inIteration = current.map { it in items.filter { $0.iteration == it.id } } ?? []
         let velocity = Velocity(iterations: all, config: config, last: last)
+        let history = reportHistory(current)
         return ReportModel(
             summary: reportSummary(current, items: inIteration, velocity: velocity),
             objectives: reportObjectives(board, delivered: inIteration.filter(isDone)),
@@ -32,8 +34,8 @@ extension Workspace {
                 bars: velocity.rows.map { ReportModel.VelocityBar(id: $0.id, committed: $0.committed, completed: $0.completed) },
                 average: velocity.average,
                 note: velocity.rows.isEmpty ? "No closed iterations yet: `board iteration close` records velocity." : nil),
-            burndown: ReportModel.Burndown(note: "No history data yet: the burndown needs the history engine."),
-            scope: ReportModel.ScopeChanges(note: "No history data yet: scope changes need the history engine."),
+            burndown: history.burndown,
+            scope: history.scope,
             changes: reportChanges(board),
             risks: reportRisks(board, items: current == nil ? items : inIteration),
             board: ReportModel.KanbanBoard(
@@ -42,6 +44,26 @@ extension Workspace {
     }
 
     // MARK: Sections
+
+    /// Burndown, burnup and scope changes of the iteration, from the Git history.
+    func reportHistory(_ iteration: Iteration?) -> (burndown: ReportModel.Burndown, scope: ReportModel.ScopeChanges) {
+        func missing(_ why: String) -> (ReportModel.Burndown, ReportModel.ScopeChanges) {
+            (ReportModel.Burndown(note: why), ReportModel.ScopeChanges(note: why))
+        }
+        guard let iteration else { return missing("No current iteration.") }
+        guard iteration.state != .planned else { return missing("The iteration has not started.") }
+        let timeline: Timeline
+        do { timeline = try self.timeline() } catch { return missing("No history data: \(error)") }
+        let (commitment, days) = burndown(iteration, timeline: timeline)
+        let scope = ScopeReport(iteration: iteration, timeline: timeline)
+        return (ReportModel.Burndown(commitment: commitment, days: days.map {
+                    ReportModel.BurnDay(date: $0.date, working: $0.working, ideal: $0.ideal, remaining: $0.remaining, scope: $0.scope)
+                }),
+                ReportModel.ScopeChanges(changes: scope.changes.map {
+                    ReportModel.ScopeChange(date: $0.date, author: $0.commit.author, kind: $0.kind.rawValue, id: $0.id,
+                                            title: $0.title, delta: $0.delta)
+                }))
+    }
 
     func reportSummary(_ iteration: Iteration?, items: [Record], velocity: Velocity) -> ReportModel.Summary {
         var summary = ReportModel.Summary(boardName: config.name, date: Workspace.today, health: "")
@@ -120,25 +142,18 @@ extension Workspace {
             (order.firstIndex(of: $0.status) ?? order.count, $0.id) < (order.firstIndex(of: $1.status) ?? order.count, $1.id)
         }
         return ReportModel.Objectives(objectives: objectives.map { objective in
-            let linked = board.items.filter { $0.objective?.caseInsensitiveCompare(objective.id) == .orderedSame }
+            let progress = board.progress(of: objective)
             let when = (try? forecast(.objective(objective.id)))?.when ?? []
             func at(_ p: Int) -> String? {
                 when.first { $0.probability == p }.map { $0.iterations == 0 ? "done" : "\($0.iteration) (\($0.end))" }
             }
-            let kpi = objective.document.value("kpi")?.plainValue as? [String: Any]
             return ReportModel.Objective(
                 id: objective.id, title: objective.title, status: objective.status,
-                kpi: kpi.map { map in
-                    var figures = ReportModel.KPIFigures(name: map["name"].map { "\($0)" }, unit: map["unit"].map { "\($0)" },
-                                                         baseline: yamlNumber(map["baseline"]), current: yamlNumber(map["current"]),
-                                                         target: yamlNumber(map["target"]))
-                    if let b = figures.baseline, let c = figures.current, let t = figures.target, t != b {
-                        figures.percent = (c - b) / (t - b) * 100
-                    }
-                    return figures
+                kpi: objective.kpi.map {
+                    ReportModel.KPIFigures(name: $0.name, unit: $0.unit, baseline: $0.baseline, current: $0.latest,
+                                           target: $0.target, percent: $0.percent)
                 },
-                pointsDone: linked.filter(isDone).reduce(0) { $0 + ($1.points ?? 0) },
-                pointsTotal: linked.reduce(0) { $0 + ($1.points ?? 0) },
+                pointsDone: progress.pointsDone, pointsTotal: progress.pointsTotal,
                 delivered: delivered.filter { $0.objective?.caseInsensitiveCompare(objective.id) == .orderedSame }.map(\.id),
                 forecast50: at(50), forecast85: at(85), body: objective.bodyText)
         })
@@ -147,12 +162,10 @@ extension Workspace {
     func reportChanges(_ board: BoardSnapshot) -> ReportModel.ChangeManagement {
         guard !board.changes.isEmpty else { return ReportModel.ChangeManagement(note: "No change tasks.") }
         let today = Workspace.today
-        let tasks = board.changes.sorted { ($0.string("due") ?? "9999", $0.id) < ($1.string("due") ?? "9999", $1.id) }
+        let tasks = orderedChanges(board.changes)
         func task(_ change: Record) -> ReportModel.ChangeTask {
-            let due = change.string("due")
-            return ReportModel.ChangeTask(id: change.id, title: change.title, kind: change.string("kind") ?? "",
-                                          owner: change.string("owner"), due: due,
-                                          overdue: !isDone(change) && due.map { isDate($0) && $0 < today } == true)
+            ReportModel.ChangeTask(id: change.id, title: change.title, kind: change.changeKind, owner: change.owner, due: change.due,
+                                   overdue: !isDone(change) && change.due.map { isDate($0) && $0 < today } == true)
         }
         let statuses = config.statuses.map(\.name)
         let unknown = Set(tasks.map(\.status)).subtracting(statuses).sorted()
@@ -161,7 +174,7 @@ extension Workspace {
             let group = tasks.filter { $0.status == status }
             if !group.isEmpty { report.groups.append(ReportModel.ChangeGroup(status: status, tasks: group.map(task))) }
         }
-        report.pendingSignOffs = tasks.filter { $0.string("kind") == "sign-off" && !isDone($0) }.map(task)
+        report.pendingSignOffs = tasks.filter { $0.changeKind == "sign-off" && !isDone($0) }.map(task)
         return report
     }
 
@@ -190,21 +203,10 @@ extension Workspace {
             return holding.count > limit
                 ? ReportModel.WIPBreach(status: status.name, count: holding.count, limit: limit, items: holding.map(\.id)) : nil
         }
-        // Alignment as `board check` sees it: open work serves an active objective.
-        let aligning = config.alignment == "strict" || !board.objectives.isEmpty
+        // Alignment exactly as `board check` reports it, for the open items in view.
+        let reasons = Dictionary(Checker.alignment(board).map { ($0.path, $0.message) }, uniquingKeysWith: { a, _ in a })
         risks.unaligned = open.compactMap { item in
-            let reason: String
-            if let link = item.objective, !link.isEmpty {
-                guard let objective = board.objectives.first(where: { $0.id.caseInsensitiveCompare(link) == .orderedSame }) else {
-                    return ReportModel.RiskItem(id: item.id, title: item.title, reason: "objective \(link) does not exist")
-                }
-                guard objective.status != "active" else { return nil }
-                reason = "objective \(objective.id) is \(objective.status.isEmpty ? "without status" : objective.status)"
-            } else {
-                guard aligning else { return nil }
-                reason = "no objective"
-            }
-            return ReportModel.RiskItem(id: item.id, title: item.title, reason: reason)
+            reasons[item.path].map { ReportModel.RiskItem(id: item.id, title: item.title, reason: $0) }
         }
         return risks
     }

@@ -80,7 +80,9 @@ enum SVGChart {
         let every = max(1, Int((Double(labels.count) / 10).rounded(.up)))
         for (i, label) in labels.enumerated() where i % every == 0 || i == labels.count - 1 {
             let x = left + Double(i) * slot + (centred ? slot / 2 : 0)
-            nodes.append(element("text", ["class": "label", "x": n(x), "y": n(Self.top + plotHeight + 16), "text-anchor": "middle"],
+            // On a line chart the end labels sit at the plot's edges: keep them inside.
+            let anchor = centred ? "middle" : i == 0 ? "start" : i == labels.count - 1 ? "end" : "middle"
+            nodes.append(element("text", ["class": "label", "x": n(x), "y": n(Self.top + plotHeight + 16), "text-anchor": anchor],
                                  [.text(label)]))
         }
         nodes += content

@@ -46,6 +46,8 @@ let chromiumPath: String? = (ProcessInfo.processInfo.environment["PATH"] ?? "/us
             tag.components(separatedBy: "height=\"").dropFirst().first.flatMap { Double($0.prefix { $0 != "\"" }) }
         }
         #expect(heights.count == 4 && heights.allSatisfy { $0 >= 73.6 })
+        #expect(html.components(separatedBy: "<svg class=\"chart\"").count - 1 == 3)   // velocity, burndown, burnup
+        #expect(html.components(separatedBy: "<polyline class=\"line ").count - 1 == 5)
         #expect(html.contains("class=\"legend\""))
         #expect(html.contains("class=\"kanban\""))
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))

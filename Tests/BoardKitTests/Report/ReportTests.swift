@@ -47,6 +47,24 @@ func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
         // Left 17; ideal at the start of 03-09: 17 × 5 / 10 = 8.5, so 8.5 behind (> 10 % of 17 = 1.7);
         // pace 3 points / 5 days gone = 0.6 a day → 3 more in 5 days, 14 short: off track.
         #expect(md.contains("**Health: off track**. 17 of 20 points left, 5 of 10 working days left; ideal at the start of today 8.5 (8.5 behind); at 0.6 points a day, 3 more by the end."))
+        // Burndown from the history, end of each day 03-02..03-09. Ideal: 17 × (10 − working days gone) / 10,
+        // flat at the weekend; scope 17, 17, 16 (drop −1), 18 (late +2), 20 (mail +2); remaining 17, 15 (vat),
+        // 14, 16, 17 (xss done, mail +2).
+        #expect(md.contains("""
+            | 2026-03-02 | 15.3 | 17 | 0 | 17 |
+            | 2026-03-03 | 13.6 | 15 | 2 | 17 |
+            | 2026-03-04 | 11.9 | 14 | 2 | 16 |
+            | 2026-03-05 | 10.2 | 16 | 2 | 18 |
+            | 2026-03-06 | 8.5 | 17 | 3 | 20 |
+            | 2026-03-07 (off) | 8.5 | 17 | 3 | 20 |
+            | 2026-03-08 (off) | 8.5 | 17 | 3 | 20 |
+            | 2026-03-09 | 6.8 | 17 | 3 | 20 |
+            """))
+        #expect(md.contains("""
+            | 2026-03-04 | Test Author | removed | **B-drop** Dark mode | -1 |
+            | 2026-03-05 | Test Author | added | **B-late** Refund button | +2 |
+            | 2026-03-06 | Test Author | re-estimated | **B-mail** Email invoices | +2 |
+            """))
         #expect(md.contains("| S1 | 8 | 8 |\n| S2 | 13 | 8 |"))
         #expect(md.contains("Average completed: **8** points over 2 iterations."))   // (8 + 8) / 2
         // O-pay: pdf 3, vat 2, xss 1, mail 5, drop 1, late 2 = 14 points, done vat + xss = 3;
@@ -61,7 +79,8 @@ func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
         #expect(md.contains("**Sign-offs pending:** C-sign Finance sign-off for PDF invoices"))
         #expect(md.contains("### Blocked\n- **B-mail** Email invoices: waiting for B-pdf\n- **B-late** Refund button: Waiting for the bank's refund API"))
         #expect(md.contains("- **review**: 3 items, limit 2 (B-s2b, B-pdf, B-csv)"))
-        #expect(md.contains("### Unaligned\n- **B-s2b** Card payments: no objective\n- **B-csv** Legacy CSV export: objective O-old is on-hold"))
+        // Unaligned, in `board check`'s words: s2b has no objective, csv's objective O-old is on hold.
+        #expect(md.contains("### Unaligned\n- **B-s2b** Card payments: not linked to an active objective (set objective: ID)\n- **B-csv** Legacy CSV export: objective O-old is on-hold, not active; re-link or drop the item"))
         // Kanban: backlog mail; ready late; review s2b, pdf, csv; done vat, xss.
         #expect(md.contains("| backlog (1) | ready (1) | in-progress (0/4) | review (3/2) **over WIP** | done (2) |"))
         #expect(md.contains("| **B-mail** Email invoices (5 pts, **blocked**) | **B-late** Refund button (2 pts, **blocked**) |  | **B-s2b** Card payments (5 pts, bob) | **B-vat** Fix VAT rounding (2 pts, bob) |"))
@@ -83,6 +102,8 @@ func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLo
         // Velocity: 2 iterations × 2 series = 4 bars, and the average line at 8.
         #expect(html.components(separatedBy: "<rect class=\"bar ").count - 1 == 4)
         #expect(html.contains("Average 8"))
+        // Burndown (ideal, remaining, scope) and burnup (completed, scope): 5 lines of 8 days each.
+        #expect(html.components(separatedBy: "<polyline class=\"line ").count - 1 == 5)
         #expect(html.contains("<span class=\"verdict off-track\">off track</span>"))
         try expectSnapshot(html, named: "report.html")
     }
