@@ -28,3 +28,17 @@ run iteration new --goal "Customers get invoices as PDF"
 run plan --velocity 10
 run iteration start S1
 echo; echo "\$ git log --oneline"; git -C "$dir/sample" log --oneline
+
+# A board with three months of history (generated, 6 closed two-week iterations built commit by
+# commit): what board reconstructs from Git, and the report for stakeholders.
+echo; echo "== A generated board with history: velocity, forecast, burndown, report"
+"$board" dev generate "$dir/history" --items 120 --iterations 6 --commits 90
+export BOARD_TODAY=2022-03-25   # the last iteration's end, so the dates read naturally
+history() { echo; echo "\$ board $*"; "$board" -C "$dir/history" "$@"; }
+history velocity
+history forecast --points 200
+history burndown S6
+history scope S6
+report="${DEMO_REPORT:-${TMPDIR:-/tmp}/board-demo-report.html}"
+history report --format html -o "$report"
+echo "Open $report in a browser to see the stakeholder report."
