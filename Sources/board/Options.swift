@@ -75,3 +75,19 @@ struct ItemFilterOptions: ParsableArguments {
                    assignees: splitList(assignee), iterations: splitList(iteration), objectives: splitList(objective))
     }
 }
+
+/// `ID KEY=VALUE...` and what goes with them: the `set` commands of objectives and change tasks.
+struct SetArguments: ParsableArguments {
+    @Argument(help: "The id.")
+    var id: String
+    @Argument(help: "KEY=VALUE assignments; KEY= removes a field.")
+    var assignments: [String]
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var write: WriteFlags
+
+    func run(_ kind: RecordKind) throws {
+        let record = try global.workspace().setFields(id, assignments, kind: kind, options: write.options)
+        if !global.quiet { print("\(record.id): \(assignments.joined(separator: " "))") }
+    }
+}

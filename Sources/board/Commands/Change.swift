@@ -145,18 +145,9 @@ extension Board {
                 abstract: "Set fields of a change task; KEY= removes a field.",
                 discussion: "Example: board change set C-8m2kd status=done audience=sales,support")
 
-            @Argument(help: "The task's id.")
-            var id: String
-            @Argument(help: "KEY=VALUE assignments.")
-            var assignments: [String]
+            @OptionGroup var arguments: SetArguments
 
-            @OptionGroup var global: GlobalOptions
-            @OptionGroup var write: WriteFlags
-
-            func run() throws {
-                let record = try global.workspace().setFields(id, assignments, kind: .change, options: write.options)
-                if !global.quiet { print("\(record.id): \(assignments.joined(separator: " "))") }
-            }
+            func run() throws { try arguments.run(.change) }
         }
     }
 }

@@ -145,18 +145,9 @@ extension Board {
                 abstract: "Set fields of an objective; KEY= removes a field, kpi.KEY=VALUE sets a KPI field.",
                 discussion: "Example: board objective set O-4kd2q status=active kpi.current=35")
 
-            @Argument(help: "The objective's id.")
-            var id: String
-            @Argument(help: "KEY=VALUE assignments.")
-            var assignments: [String]
+            @OptionGroup var arguments: SetArguments
 
-            @OptionGroup var global: GlobalOptions
-            @OptionGroup var write: WriteFlags
-
-            func run() throws {
-                let record = try global.workspace().setFields(id, assignments, kind: .objective, options: write.options)
-                if !global.quiet { print("\(record.id): \(assignments.joined(separator: " "))") }
-            }
+            func run() throws { try arguments.run(.objective) }
         }
     }
 }
