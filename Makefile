@@ -54,6 +54,17 @@ fuzz: deps
 	  -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=30 -rss_limit_mb=2048 \
 	  -artifact_prefix=$(FUZZ_DIR)/findings/ -print_final_stats=1
 
+# Times board against Taskwarrior, cat and git log on generated boards (docs/benchmarks.md).
+# Not part of `make test`: it takes minutes and exits 1 when a speed target is missed.
+bench: deps
+	@missing=""; command -v task >/dev/null 2>&1 || missing="$$missing taskwarrior"; \
+	  command -v perf >/dev/null 2>&1 || missing="$$missing linux-perf"; \
+	  [ -x /usr/bin/time ] || missing="$$missing time"; \
+	  if [ -n "$$missing" ]; then echo "Installing$$missing with apt-get..."; \
+	    $(APT) update -qq && $(APT) install -y -qq $$missing >/dev/null; fi
+	$(SWIFT) build -c release
+	python3 scripts/bench.py .build/release/board
+
 # The man page, generated from the command definitions by argument-parser's plugin (works offline).
 man: release
 	$(SWIFT) package plugin generate-manual

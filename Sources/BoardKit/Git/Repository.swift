@@ -4,6 +4,11 @@ import Foundation
 /// Initialises libgit2 once per process.
 let libgit2Initialised: Bool = {
     git_libgit2_init()
+    // libgit2 caches no tree over 4 KiB by default, so a history walk re-read (and re-inflated) the
+    // 10,000-entry backlog tree of every parent it had just read as a child (docs/benchmarks.md).
+    // The whole cache is capped at 32 MiB (default 256 MiB) to keep a long walk's memory down.
+    _ = try? GitError.check(board_git_set_tree_cache_limit(16 << 20), "cannot set the tree cache limit")
+    _ = try? GitError.check(board_git_set_cache_max_size(32 << 20), "cannot set the object cache size")
     return true
 }()
 

@@ -14,8 +14,8 @@ enum FlatFrontMatter {
     static func tag(_ name: Tag.Name) -> Tag { Tag(name, .basic, constructor) }
 
     static func parse(_ lines: [String]) -> [Field]? {
+        // Byte tests throughout: Character (grapheme) scanning dominated `board list` (docs/benchmarks.md).
         var fields: [Field] = []
-        var seen = Set<String>()
         var blockItems: [Node]?  // collecting `- x` lines under the last key
         func closeBlock() {
             guard let items = blockItems else { return }
@@ -25,37 +25,39 @@ enum FlatFrontMatter {
         for (index, raw) in lines.enumerated() {
             let line = raw.utf8.last == 0x0D ? Substring(raw.dropLast()) : Substring(raw)
             if !isPrintable(line) { return nil }
-            let trimmed = line.drop { $0 == " " }
-            if trimmed.isEmpty || trimmed.first == "#" { continue }
-            if line.first == " " {
+            let trimmed = dropSpaces(line)
+            if trimmed.isEmpty || trimmed.utf8.first == UInt8(ascii: "#") { continue }
+            if line.utf8.first == UInt8(ascii: " ") {
                 // Only a block-list item under a key with no value of its own.
-                guard blockItems != nil, trimmed.hasPrefix("- "), let item = scalar(trimmed.dropFirst(2), inList: false) else { return nil }
+                guard blockItems != nil, trimmed.utf8.starts(with: "- ".utf8),
+                      let item = scalar(trimmed[trimmed.utf8.index(trimmed.startIndex, offsetBy: 2)...], inList: false) else { return nil }
                 blockItems!.append(item)
                 continue
             }
             closeBlock()
-            guard let colon = line.firstIndex(of: ":") else { return nil }
-            let key = line[..<colon]
-            guard !key.isEmpty, key.utf8.allSatisfy(isKeyByte), seen.insert(String(key)).inserted else { return nil }
-            let rest = line[line.index(after: colon)...]
-            guard rest.isEmpty || rest.first == " " else { return nil }
-            let value = rest.drop { $0 == " " }
-            if value.isEmpty || value.first == "#" {
+            guard let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+            let key = String(line[..<colon])
+            // Duplicate keys go to Yams (which reports them); a linear search beats a set for a dozen keys.
+            guard !key.isEmpty, key.utf8.allSatisfy(isKeyByte), !fields.indices.contains(where: { fields[$0].key == key }) else { return nil }
+            let rest = line[line.utf8.index(after: colon)...]
+            guard rest.isEmpty || rest.utf8.first == UInt8(ascii: " ") else { return nil }
+            let value = dropSpaces(rest)
+            if value.isEmpty || value.utf8.first == UInt8(ascii: "#") {
                 // Null, unless block-list lines follow.
                 let next = lines[(index + 1)...].first { l in
-                    let t = l.drop { $0 == " " || $0 == "\r" }
-                    return !t.isEmpty && t.first != "#"
+                    let t = l.utf8.drop { $0 == UInt8(ascii: " ") || $0 == 0x0D }
+                    return !t.isEmpty && t.first != UInt8(ascii: "#")
                 }
-                fields.append((String(key), plainNode(""), index))
-                if let next, next.first == " " { blockItems = [] }
+                fields.append((key, plainNode(""), index))
+                if let next, next.utf8.first == UInt8(ascii: " ") { blockItems = [] }
                 continue
             }
-            if value.first == "[" {
+            if value.utf8.first == UInt8(ascii: "[") {
                 guard let list = flowList(value) else { return nil }
-                fields.append((String(key), list, index))
+                fields.append((key, list, index))
             } else {
                 guard let node = scalar(value, inList: false) else { return nil }
-                fields.append((String(key), node, index))
+                fields.append((key, node, index))
             }
         }
         closeBlock()
@@ -77,6 +79,11 @@ enum FlatFrontMatter {
         return true
     }
 
+    /// The text after its leading spaces.
+    private static func dropSpaces(_ s: Substring) -> Substring {
+        s[(s.utf8.firstIndex { $0 != UInt8(ascii: " ") } ?? s.endIndex)...]
+    }
+
     private static func isKeyByte(_ b: UInt8) -> Bool {
         (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
     }
@@ -85,16 +92,24 @@ enum FlatFrontMatter {
 
     /// A one-line scalar, with an optional trailing ` # comment`; nil for anything unusual.
     static func scalar(_ text: Substring, inList: Bool) -> Node? {
-        guard let first = text.first else { return nil }
-        if first == "\"" || first == "'" {
-            guard let close = text.dropFirst().firstIndex(of: first) else { return nil }
-            let content = text[text.index(after: text.startIndex)..<close]
-            if first == "\"" && content.contains("\\") { return nil }
-            let after = text[text.index(after: close)...].drop { $0 == " " }
-            if !after.isEmpty && !(after.first == "#" && text[text.index(before: after.startIndex)] == " ") { return nil }
-            return .scalar(Node.Scalar(String(content), tag(.str), first == "\"" ? .doubleQuoted : .singleQuoted))
+        let utf8 = text.utf8
+        guard let first = utf8.first else { return nil }
+        if first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") {
+            let open = utf8.index(after: utf8.startIndex)
+            guard let close = utf8[open...].firstIndex(of: first) else { return nil }
+            let content = text[open..<close]
+            if first == UInt8(ascii: "\"") && content.utf8.contains(UInt8(ascii: "\\")) { return nil }
+            let after = dropSpaces(text[utf8.index(after: close)...])
+            if !after.isEmpty && !(after.utf8.first == UInt8(ascii: "#") && utf8[utf8.index(before: after.startIndex)] == UInt8(ascii: " ")) {
+                return nil
+            }
+            return .scalar(Node.Scalar(String(content), tag(.str), first == UInt8(ascii: "\"") ? .doubleQuoted : .singleQuoted))
         }
-        if "[]{}&*!|>%@`,?-".contains(first) && !(first == "-" && text.count > 1 && text.dropFirst().first != " ") { return nil }
+        if indicatorBytes.contains(first) {
+            // A leading `-` is plain only when more than a space follows (`-5`, `-x`).
+            let second = utf8.dropFirst().first
+            guard first == UInt8(ascii: "-"), let second, second != UInt8(ascii: " ") else { return nil }
+        }
         // Byte scan: the value ends at " #"; ": ", tabs, a final ":" or (in a list) brackets and commas decline.
         let bytes = text.utf8
         var end = bytes.endIndex
@@ -113,17 +128,19 @@ enum FlatFrontMatter {
         return plainNode(String(value))
     }
 
+    private static let indicatorBytes = Set("[]{}&*!|>%@`,?-".utf8)
+
     /// `[a, "b c", 3]` with an optional trailing comment; nil for nested or unusual lists.
     static func flowList(_ text: Substring) -> Node? {
-        guard let close = text.lastIndex(of: "]") else { return nil }
-        let after = text[text.index(after: close)...].drop { $0 == " " }
-        if !after.isEmpty && after.first != "#" { return nil }
-        let inner = text[text.index(after: text.startIndex)..<close]
+        guard let close = text.utf8.lastIndex(of: UInt8(ascii: "]")) else { return nil }
+        let after = dropSpaces(text[text.utf8.index(after: close)...])
+        if !after.isEmpty && after.utf8.first != UInt8(ascii: "#") { return nil }
+        let inner = text[text.utf8.index(after: text.startIndex)..<close]
         if inner.utf8.contains(where: { $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "#") }) { return nil }
         var items: [Node] = []
-        if !inner.allSatisfy({ $0 == " " }) {
-            for part in inner.split(separator: ",", omittingEmptySubsequences: false) {
-                let item = part.drop { $0 == " " }
+        if !inner.utf8.allSatisfy({ $0 == UInt8(ascii: " ") }) {
+            for part in inner.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+                let item = dropSpaces(Substring(part))
                 var end = item
                 while end.last == " " { end = end.dropLast() }
                 guard !end.isEmpty, (end.first == "\"" || end.first == "'") ? !end.dropFirst().dropLast().contains(end.first!) : true,

@@ -225,7 +225,8 @@ public struct FrontMatterDocument: @unchecked Sendable {
     // MARK: Reading
 
     public func value(_ key: String) -> Node? {
-        for field in fields where field.key == key { return field.value }
+        // By index: iterating `fields` would copy (retain and release) every key and node on the way.
+        for i in fields.indices where fields[i].key == key { return fields[i].value }
         return nil
     }
 
@@ -451,6 +452,8 @@ extension Node {
         return Self.classify(plain: scalar.string)
     }
 
+    private static let floatBytes = Set("0123456789+-.eE_".utf8)
+
     static func classify(plain s: String) -> Tag.Name {
         switch s {
         case "", "~", "null", "Null", "NULL": return .null
@@ -464,8 +467,7 @@ extension Node {
                 || first == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return .str }
         if Int(s) != nil { return .int }
         if isDate(s) { return .timestamp }
-        let allowed = Set("0123456789+-.eE_".utf8)
-        if s.utf8.allSatisfy(allowed.contains), Double(s.replacingOccurrences(of: "_", with: "")) != nil { return .float }
+        if s.utf8.allSatisfy(floatBytes.contains), Double(s.replacingOccurrences(of: "_", with: "")) != nil { return .float }
         return .str
     }
 

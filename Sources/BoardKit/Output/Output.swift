@@ -95,6 +95,13 @@ public struct Table {
 
 /// JSON with sorted keys, so output is stable for scripts and diffs.
 public func renderJSON(_ value: Any) -> String {
+    var writer = JSONText()
+    if value is [Any] || value is [String: Any], writer.write(value) { return writer.text }
+    return foundationJSON(value)
+}
+
+/// `JSONSerialization` with the options `renderJSON` promises (also the reference its fast writer is tested against).
+func foundationJSON(_ value: Any) -> String {
     guard JSONSerialization.isValidJSONObject(value) || value is String || value is NSNumber,
           let data = try? JSONSerialization.data(withJSONObject: value,
                                                  options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes, .fragmentsAllowed])
@@ -114,5 +121,89 @@ public func colouredStatus(_ status: String, _ category: BoardConfig.Category?) 
     case .doing?: return status.yellow
     case .done?: return status.green
     case nil: return status.red
+    }
+}
+
+/// Writes what `JSONSerialization` writes with `.sortedKeys, .prettyPrinted, .withoutEscapingSlashes`,
+/// byte for byte, for plain Swift values (String, Bool, Int, Double, NSNull, arrays, `[String: Any]`).
+/// Foundation spends most of `board list --format json` comparing keys with a locale for every pair
+/// of every object; here each distinct key set is sorted once (with the same comparison).
+struct JSONText {
+    var text = ""
+    private var indent = 0
+    private var sortedKeySets: [[String]: [String]] = [:]
+
+    /// False when the value holds anything else (the caller then uses Foundation).
+    mutating func write(_ value: Any) -> Bool {
+        switch value {
+        case let s as String: string(s)
+        case let b as Bool: text += b ? "true" : "false"
+        case let n as Int: text += String(n)
+        case let d as Double:
+            guard d.isFinite else { return false }
+            var s = d.description
+            if s.hasSuffix(".0") { s.removeLast(2) }
+            text += s
+        case is NSNull: text += "null"
+        case let array as [Any]:
+            open("[")
+            for (index, element) in array.enumerated() {
+                separate(index)
+                guard write(element) else { return false }
+            }
+            close("]")
+        case let object as [String: Any]:
+            let keys = Array(object.keys).sorted()
+            if sortedKeySets[keys] == nil {
+                sortedKeySets[keys] = keys.sorted {
+                    $0.compare($1, options: [.numeric, .caseInsensitive, .forcedOrdering], range: $0.startIndex..<$0.endIndex,
+                               locale: NSLocale.system as Locale) == .orderedAscending
+                }
+            }
+            open("{")
+            for (index, key) in sortedKeySets[keys]!.enumerated() {
+                separate(index)
+                string(key)
+                text += " : "
+                guard write(object[key]!) else { return false }
+            }
+            close("}")
+        default: return false
+        }
+        return true
+    }
+
+    private mutating func open(_ mark: String) {
+        text += mark + "\n"
+        indent += 2
+    }
+
+    private mutating func separate(_ index: Int) {
+        if index > 0 { text += ",\n" }
+        text += String(repeating: " ", count: indent)
+    }
+
+    private mutating func close(_ mark: String) {
+        indent -= 2
+        text += "\n" + String(repeating: " ", count: indent) + mark
+    }
+
+    private mutating func string(_ s: String) {
+        text += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\u{8}": text += "\\b"
+            case "\u{c}": text += "\\f"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            case "\u{0}"..."\u{f}": text += "\\u000" + String(scalar.value, radix: 16)
+            case "\u{10}"..."\u{1f}": text += "\\u00" + String(scalar.value, radix: 16)
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+        text += "\""
     }
 }

@@ -20,7 +20,8 @@ public struct ItemFilter: Sendable {
     }
 
     public func matches(_ item: Record) -> Bool {
-        func ok(_ wanted: [String], _ value: String?) -> Bool { wanted.isEmpty || value.map(wanted.contains) == true }
+        // The value is read only when its filter is set (listing everything reads nothing here).
+        func ok(_ wanted: [String], _ value: @autoclosure () -> String?) -> Bool { wanted.isEmpty || value().map(wanted.contains) == true }
         return ok(statuses, item.status) && ok(types, item.type) && ok(assignees, item.assignee)
             && ok(iterations, item.iteration) && ok(objectives, item.objective)
             && (tags.isEmpty || !Set(tags).isDisjoint(with: item.tags))

@@ -41,7 +41,8 @@ extension Workspace {
 
     public static func ordered(_ records: [Record]) -> [Record] {
         // Read each rank and id once, not at every comparison.
-        let keyed = records.map { (record: $0, rank: $0.rank, id: $0.id) }
+        // Sort small keys with indices, not whole records (each move of a record retains its parts).
+        let keyed = records.indices.map { (index: $0, rank: records[$0].rank, id: records[$0].id) }
         return keyed.sorted { a, b in
             switch (a.rank, b.rank) {
             case let (x?, y?) where x != y: return x < y
@@ -49,7 +50,7 @@ extension Workspace {
             case (nil, .some): return false
             default: return a.id < b.id
             }
-        }.map(\.record)
+        }.map { records[$0.index] }
     }
 
     /// A new id that is not in `taken`: a prefix (the board's by default) and five random base-32 characters.
