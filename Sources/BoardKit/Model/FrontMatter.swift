@@ -20,7 +20,11 @@ public struct FrontMatterDocument: @unchecked Sendable {
     let crlf: Bool
 
     /// Top-level keys in file order with their values and 0-based index into `lines`.
-    public private(set) var fields: [(key: String, value: Node, line: Int)] = []
+    public private(set) var fields: [(key: String, value: Node, line: Int)] = [] {
+        didSet { keys = fields.map(\.key) }
+    }
+    /// The keys of `fields`, for lookups that copy no nodes.
+    private var keys: [String] = []
 
     /// Maximum front-matter size accepted, to bound time and memory on hostile input.
     public static let maxFrontMatterBytes = 256 * 1024
@@ -75,6 +79,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
         tail = Array(bytes[closing...])
         firstLine = 2
         fields = try parseFields(path: path)
+        keys = fields.map(\.key)
     }
 
     /// The 1-based line holding byte `offset`.
@@ -225,9 +230,8 @@ public struct FrontMatterDocument: @unchecked Sendable {
     // MARK: Reading
 
     public func value(_ key: String) -> Node? {
-        // By index: iterating `fields` would copy (retain and release) every key and node on the way.
-        for i in fields.indices where fields[i].key == key { return fields[i].value }
-        return nil
+        // Through `keys`: searching `fields` copies (retains and releases) every key and node on the way.
+        keys.firstIndex(of: key).map { fields[$0].value }
     }
 
     /// The 1-based file line of a key, for diagnostics.
