@@ -199,6 +199,7 @@ public final class Workspace {
         }
         let lock = try WriteLock(gitDir: repository.gitDir)
         defer { lock.release() }
+        if lock.previousOwnerDied { removeGitLocksLeftByAKilledWriter(gitDir: repository.gitDir) }
         try refuseDuringOperation()
         removeStaleTemporaryFiles(beside: changes.keys)
         let head = try repository.head()
@@ -323,4 +324,19 @@ private func conflictMarkerLine(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         i += 1
     }
     return nil
+}
+
+extension Workspace {
+    /// A `board` killed while committing can leave libgit2's lock files (`index.lock`,
+    /// `HEAD.lock`, `refs/heads/*.lock`), which would make every later commit fail. They are
+    /// removed only when the board lock shows that its last holder died, and each is named on stderr.
+    func removeGitLocksLeftByAKilledWriter(gitDir: String) {
+        var candidates = [gitDir + "index.lock", gitDir + "HEAD.lock"]
+        if let refs = FileManager.default.enumerator(atPath: gitDir + "refs/heads") {
+            for case let name as String in refs where name.hasSuffix(".lock") { candidates.append(gitDir + "refs/heads/" + name) }
+        }
+        for file in candidates where unlink(file) == 0 {
+            FileHandle.standardError.write(Data("board: removed \(file), left by a board process that was killed\n".utf8))
+        }
+    }
 }

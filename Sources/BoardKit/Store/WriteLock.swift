@@ -9,6 +9,8 @@ import Foundation
 final class WriteLock {
     let path: String
     private var fd: Int32 = -1
+    /// True when the lock was left by a `board` process that died while holding it.
+    private(set) var previousOwnerDied = false
 
     init(gitDir: String, timeout: TimeInterval = 60) throws {
         path = gitDir + "board.lock"
@@ -25,6 +27,13 @@ final class WriteLock {
                 if fstat(candidate, &mine) == 0, stat(path, &current) == 0,
                    mine.st_ino == current.st_ino, mine.st_dev == current.st_dev {
                     fd = candidate
+                    // A pid left in the file means its writer died without releasing the lock
+                    // (a normal release removes the file), possibly in the middle of a commit.
+                    var buffer = [UInt8](repeating: 0, count: 32)
+                    let count = pread(fd, &buffer, buffer.count, 0)
+                    previousOwnerDied = count > 0
+                        && pid_t(String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)
+                            .trimmingCharacters(in: .whitespacesAndNewlines)) != nil
                     ftruncate(fd, 0)
                     let text = "\(getpid())\n"
                     _ = text.withCString { write(fd, $0, strlen($0)) }

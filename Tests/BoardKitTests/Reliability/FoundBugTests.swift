@@ -93,4 +93,28 @@ extension FoundBugTests {
             #expect(d.line == line, "\(d)")
         } catch {}
     }
+
+    /// A writer killed inside a commit leaves libgit2's `refs/heads/main.lock`: the next board run
+    /// sees from `.git/board.lock` that its holder died, removes the leftover and commits. Without a
+    /// dead holder the same leftover is left alone and the commit is refused.
+    @Test func gitLockLeftByAKilledWriterIsRemoved() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        let refLock = dir + "/.git/refs/heads/main.lock"
+        try Data().write(to: URL(fileURLWithPath: refLock))
+        let refused = try sandbox.board("add", "Blocked", in: dir)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("main.lock"))
+        #expect(FileManager.default.fileExists(atPath: refLock))
+
+        // A pid that no longer runs: a child that has exited and been reaped.
+        let child = try sandbox.run("/bin/sh", ["-c", "echo $$"])
+        let deadPID = child.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try Data((deadPID + "\n").utf8).write(to: URL(fileURLWithPath: dir + "/.git/board.lock"))
+        let next = try sandbox.board("add", "After the kill", in: dir)
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(next.stderr.contains("removed") && next.stderr.contains("main.lock"))
+        #expect(!FileManager.default.fileExists(atPath: refLock))
+        #expect(try sandbox.git("-C", dir, "log", "-1", "--format=%s").hasPrefix("board: add"))
+    }
 }
