@@ -88,8 +88,36 @@ extension Workspace {
 extension Workspace {
     /// Every item id the history ever held (all branches merged in), so a new id never
     /// repeats a deleted or archived item's. Empty outside a repository.
+    ///
+    /// Kept in `.git/board-cache/ids-…` with the commit it was read up to, so the next call (every
+    /// `board add`) reads only the item files that newer commits changed, not the whole timeline.
     func idsInHistory() -> Set<String> {
-        guard repository != nil else { return [] }
-        return (try? timeline(allParents: true))?.everSeen ?? []
+        guard let repository, let tip = try? repository.head().commit else { return [] }
+        let key = repoPrefix.isEmpty ? "root" : repoPrefix.replacingOccurrences(of: "/", with: "_")
+        let file = repository.gitDir + "board-cache/ids-v1-\(key).txt"
+        var ids = Set<String>()
+        var hidden: OID?
+        if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+            let lines = text.split(separator: "\n").map(String.init)
+            if let first = lines.first, let cached = OID(hex: first), repository.contains(tip, ancestor: cached) {
+                ids = Set(lines.dropFirst())
+                if cached == tip { return ids }
+                hidden = cached
+            }
+        }
+        guard let commits = try? repository.walk(from: tip, hiding: hidden, firstParent: false) else {
+            return (try? timeline(allParents: true))?.everSeen ?? ids
+        }
+        for oid in commits {
+            guard let info = try? repository.commitInfo(oid) else { continue }
+            let parent = info.parents.first.flatMap(OID.init(hex:))
+            for change in (try? repository.changes(from: .commit(parent), to: .commit(oid), under: [backlogSpec])) ?? [] {
+                guard let blob = change.newBlob, let data = try? repository.blob(blob),
+                      let record = try? Record(path: change.newPath ?? "", data: data), !record.id.isEmpty else { continue }
+                ids.insert(record.id)
+            }
+        }
+        try? atomicWrite(Data((([tip.hex] + ids.sorted()).joined(separator: "\n") + "\n").utf8), to: file)
+        return ids
     }
 }

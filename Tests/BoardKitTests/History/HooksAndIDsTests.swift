@@ -131,5 +131,13 @@ import Testing
         let workspace = try Workspace.open(directory: dir)
         // `board add` and `fix-ids` draw new ids outside this set.
         #expect(workspace.idsInHistory() == [kept, gone])
+        // The set is cached with the commit it was read up to: a later call adds only newer commits,
+        // and deleting the cache gives the same answer.
+        let later = addedID(try sandbox.board("add", "Later", in: dir))
+        #expect(workspace.idsInHistory() == [kept, gone, later])
+        let cache = try FileManager.default.contentsOfDirectory(atPath: dir + "/.git/board-cache").filter { $0.hasPrefix("ids-") }
+        #expect(cache.count == 1)
+        try FileManager.default.removeItem(atPath: dir + "/.git/board-cache/" + cache[0])
+        #expect(workspace.idsInHistory() == [kept, gone, later])
     }
 }
