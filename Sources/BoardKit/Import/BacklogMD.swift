@@ -82,7 +82,7 @@ public struct BacklogMDImport {
                     let sprintID = isValidID(found.id) ? found.id : slugify(found.title)
                     if sprints[sprintID] == nil { sprintOrder.append(sprintID) }
                     sprints[sprintID, default: SprintPlan(name: found.title, id: sprintID)].members.append(.init(
-                        id: id, points: nil, completedHere: workspace.config.category(of: status) == .done, carriedOver: false,
+                        id: id, points: nil, completedHere: workspace.config.isDone(status), carriedOver: false,
                         created: datePrefix(record.string("created_date")), resolved: datePrefix(record.string("updated_date"))))
                     iteration = sprintID
                 }

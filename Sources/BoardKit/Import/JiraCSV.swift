@@ -109,7 +109,7 @@ public struct JiraCSVImport {
             default: resolved != nil ? .done : nil
             }
             let status = importer.status(table.value(row, "Status") ?? "", fallback: category)
-            let isDone = workspace.config.category(of: status) == .done
+            let isDone = workspace.config.isDone(status)
             let points = table.values(row, pointsColumns).first.flatMap { Double($0) }.map { importer.points($0, source: key) }
             let created = Self.day(table.value(row, "Created"), key, "created", importer)
             let issueSprints = table.values(row, ["Sprint"]).map(Self.sprint)

@@ -159,6 +159,8 @@ public struct BoardConfig: Codable, Sendable, Equatable {
 
     public func status(named name: String) -> Status? { statuses.first { $0.name == name } }
     public func category(of status: String) -> Category? { self.status(named: status)?.category }
+    /// True when a status is in a `done` category of the workflow.
+    public func isDone(_ status: String) -> Bool { category(of: status) == .done }
     public var firstStatus: String { statuses.first { $0.category == .todo }?.name ?? statuses[0].name }
     public var prefix: String { idPrefix ?? "B" }
 }

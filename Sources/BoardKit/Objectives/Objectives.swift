@@ -139,7 +139,7 @@ public struct ObjectiveProgress {
 
 extension BoardSnapshot {
     /// True when a record's status is in a done category of the workflow.
-    public func isDone(_ record: Record) -> Bool { config.category(of: record.status) == .done }
+    public func isDone(_ record: Record) -> Bool { config.isDone(record.status) }
 
     /// Ids (lower-cased) of objectives that are halted or on hold, or whose `parent` portfolio
     /// objective is: their open items are not planned.

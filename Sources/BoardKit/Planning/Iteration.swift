@@ -216,7 +216,7 @@ extension Workspace {
     }
 
     /// True when an item's status is in a `done` category.
-    public func isDone(_ item: Record) -> Bool { config.category(of: item.status) == .done }
+    public func isDone(_ item: Record) -> Bool { config.isDone(item.status) }
 }
 
 extension Checker {

@@ -41,7 +41,7 @@ extension Workspace {
     public func rankByWSJF(dryRun: Bool = false, options: WriteOptions = WriteOptions()) throws -> WSJFOrder {
         let loaded = load(.item)
         let (open, done) = ordered(loaded.records).reduce(into: ([Record](), [Record]())) { parts, item in
-            if config.category(of: item.status) == .done { parts.1.append(item) } else { parts.0.append(item) }
+            if config.isDone(item.status) { parts.1.append(item) } else { parts.0.append(item) }
         }
         let order = WSJFOrder(open)
         if dryRun { return order }
