@@ -1,6 +1,7 @@
 #ifndef CLIBGIT2_SHIM_H
 #define CLIBGIT2_SHIM_H
 #include <git2.h>
+#include <git2/sys/mempack.h>
 
 /* git_libgit2_opts is variadic, which Swift cannot call: one fixed-argument wrapper per option used. */
 static inline int board_git_set_tree_cache_limit(size_t bytes) {

@@ -124,8 +124,12 @@ public struct BoardGenerator {
 
     /// Builds the board as `commits` commits through libgit2 (plans, starts, status moves,
     /// re-estimates, closes, by several authors), then checks the final state out into the work tree.
+    /// Objects are written as pack files, every 500 commits, like a repository after `git gc`.
     public func writeHistory(into workspace: Workspace, commits: Int, progress: (Int) -> Void = { _ in }) throws {
-        guard let repository = workspace.repository else { throw BoardError.usage("not a Git repository") }
+        guard workspace.repository != nil else { throw BoardError.usage("not a Git repository") }
+        // A handle of its own: the pack writer keeps every later write of this handle in memory until a flush.
+        let repository = try Repository.discover(from: workspace.root)
+        let packs = try PackWriter(repository)
         let all = makeItems()
         let byIteration = Dictionary(grouping: all.filter { $0.iteration != nil }, by: { $0.iteration! })
         let backlog = all.filter { $0.iteration == nil }
@@ -142,6 +146,7 @@ public struct BoardGenerator {
             try repository.commit(changes: prefixed, message: message, author: signature, updateIndex: false)
             final.merge(changes) { _, new in new }
             made += 1
+            if made % 500 == 0 { try packs.flush() }
             progress(made)
         }
         let statuses = ["ready", "in-progress", "review", "done"]
@@ -175,7 +180,8 @@ public struct BoardGenerator {
             try commit(["iterations/S\(k).md": Data(iterationText(k, state: "closed", committed: mine, completed: done).utf8)],
                        "board: iteration close S\(k)", day: day + 11)
         }
+        try packs.flush()
         for (path, data) in final { try atomicWrite(data, to: workspace.absolute(path)) }
-        try repository.stage(paths: final.keys.map { workspace.repoPrefix + $0 })
+        try workspace.repository?.stage(paths: final.keys.map { workspace.repoPrefix + $0 })
     }
 }
