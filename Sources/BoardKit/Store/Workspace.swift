@@ -82,7 +82,10 @@ public final class Workspace {
     /// In a repository, parsed front matter is kept in `RecordCache`: an unchanged file (same
     /// `lstat` stamp) is not read again. Records from the cache hold no text: their body,
     /// `data` and edits read the file again (`FrontMatterDocument.origin`).
-    public func load(_ kind: RecordKind) -> LoadResult {
+    public func load(_ kind: RecordKind) -> LoadResult { load(kind, startedAt: Int64(time(nil))) }
+
+    /// `load`, with the second the load began given (tests move it to make fresh files cacheable).
+    func load(_ kind: RecordKind, startedAt: Int64) -> LoadResult {
         let folder = absolute(kind.folder)
         if let link = symbolicLinkFolder(in: kind.folder + "/x") {
             return LoadResult(records: [], diagnostics: [Diagnostic(path: link, line: 1, message: "symbolic link: not followed")])
@@ -91,7 +94,6 @@ public final class Workspace {
             return LoadResult(records: [], diagnostics: [])
         }
         let files = names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted()
-        let startedAt = Int64(time(nil))
         let cacheFile = repository.map { RecordCache.file(gitDir: $0.gitDir, prefix: repoPrefix, kind: kind) }
         let scope = repoPrefix + kind.folder
         let cache = cacheFile.flatMap { RecordCache(file: $0, scope: scope) }
