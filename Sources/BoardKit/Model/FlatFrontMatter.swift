@@ -7,7 +7,7 @@ import Yams
 /// odd indentation) returns nil and the caller parses the text with Yams, which also produces
 /// the error messages. A test checks that both readers agree on every fixture.
 enum FlatFrontMatter {
-    typealias Field = (key: String, value: Node, line: Int)
+    typealias Field = (key: String, value: FieldValue, line: Int)
 
     // Yams' `Constructor.default` builds its tables on every access: make them once.
     nonisolated(unsafe) static let constructor = Constructor.default
@@ -16,10 +16,10 @@ enum FlatFrontMatter {
     static func parse(_ lines: [String]) -> [Field]? {
         // Byte tests throughout: Character (grapheme) scanning dominated `board list` (docs/benchmarks.md).
         var fields: [Field] = []
-        var blockItems: [Node]?  // collecting `- x` lines under the last key
+        var blockItems: [FieldValue]?  // collecting `- x` lines under the last key
         func closeBlock() {
             guard let items = blockItems else { return }
-            fields[fields.count - 1].value = .sequence(Node.Sequence(items, tag(.implicit), .block))
+            fields[fields.count - 1].value = .list(items, flow: false)
             blockItems = nil
         }
         for (index, raw) in lines.enumerated() {
@@ -48,7 +48,7 @@ enum FlatFrontMatter {
                     let t = l.utf8.drop { $0 == UInt8(ascii: " ") || $0 == 0x0D }
                     return !t.isEmpty && t.first != UInt8(ascii: "#")
                 }
-                fields.append((key, plainNode(""), index))
+                fields.append((key, .plain(""), index))
                 if let next, next.utf8.first == UInt8(ascii: " ") { blockItems = [] }
                 continue
             }
@@ -91,7 +91,7 @@ enum FlatFrontMatter {
     static func plainNode(_ s: String) -> Node { .scalar(Node.Scalar(s, tag(.implicit), .plain)) }
 
     /// A one-line scalar, with an optional trailing ` # comment`; nil for anything unusual.
-    static func scalar(_ text: Substring, inList: Bool) -> Node? {
+    static func scalar(_ text: Substring, inList: Bool) -> FieldValue? {
         let utf8 = text.utf8
         guard let first = utf8.first else { return nil }
         if first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") {
@@ -103,7 +103,7 @@ enum FlatFrontMatter {
             if !after.isEmpty && !(after.utf8.first == UInt8(ascii: "#") && utf8[utf8.index(before: after.startIndex)] == UInt8(ascii: " ")) {
                 return nil
             }
-            return .scalar(Node.Scalar(String(content), tag(.str), first == UInt8(ascii: "\"") ? .doubleQuoted : .singleQuoted))
+            return .quoted(String(content), double: first == UInt8(ascii: "\""))
         }
         if indicatorBytes.contains(first) {
             // A leading `-` is plain only when more than a space follows (`-5`, `-x`).
@@ -125,19 +125,19 @@ enum FlatFrontMatter {
         var value = Substring(bytes[bytes.startIndex..<end])
         while value.last == " " { value = value.dropLast() }
         if value.isEmpty || value.last == ":" { return nil }
-        return plainNode(String(value))
+        return .plain(String(value))
     }
 
     private static let indicatorBytes = Set("[]{}&*!|>%@`,?-".utf8)
 
     /// `[a, "b c", 3]` with an optional trailing comment; nil for nested or unusual lists.
-    static func flowList(_ text: Substring) -> Node? {
+    static func flowList(_ text: Substring) -> FieldValue? {
         guard let close = text.utf8.lastIndex(of: UInt8(ascii: "]")) else { return nil }
         let after = dropSpaces(text[text.utf8.index(after: close)...])
         if !after.isEmpty && after.utf8.first != UInt8(ascii: "#") { return nil }
         let inner = text[text.utf8.index(after: text.startIndex)..<close]
         if inner.utf8.contains(where: { $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "#") }) { return nil }
-        var items: [Node] = []
+        var items: [FieldValue] = []
         if !inner.utf8.allSatisfy({ $0 == UInt8(ascii: " ") }) {
             for part in inner.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
                 let item = dropSpaces(Substring(part))
@@ -148,6 +148,6 @@ enum FlatFrontMatter {
                 items.append(node)
             }
         }
-        return .sequence(Node.Sequence(items, tag(.implicit), .flow))
+        return .list(items, flow: true)
     }
 }

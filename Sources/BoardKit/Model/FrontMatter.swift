@@ -10,21 +10,28 @@ import Yams
 /// ever used by one thread at a time (parsed in parallel, then handed over whole).
 public struct FrontMatterDocument: @unchecked Sendable {
     /// Bytes before the first front-matter line: an optional BOM and the opening `---` line.
-    let head: [UInt8]
+    private(set) var head: [UInt8]
     /// Front-matter lines without their `\n` (a `\r` of a CRLF file stays in the line).
     var lines: [String]
     /// The closing `---` line and the body, untouched.
-    let tail: [UInt8]
+    private(set) var tail: [UInt8]
     /// 1-based line number in the file of the first front-matter line.
-    public let firstLine: Int
-    let crlf: Bool
+    public private(set) var firstLine: Int
+    private(set) var crlf: Bool
 
-    /// Top-level keys in file order with their values and 0-based index into `lines`.
-    public private(set) var fields: [(key: String, value: Node, line: Int)] = [] {
-        didSet { keys = fields.map(\.key) }
+    /// Top-level keys in file order, their values and 0-based indexes into `lines`.
+    public private(set) var keys: [String] = []
+    public private(set) var values: [FieldValue] = []
+    private(set) var lineIndexes: [Int] = []
+
+    /// Set on a document built from the record cache: the file's absolute path. Such a
+    /// document holds fields only (no lines, no body); `body`, `data` and edits read the file again.
+    public private(set) var origin: String?
+
+    /// Top-level fields in file order as Yams nodes, with their 0-based index into `lines`.
+    public var fields: [(key: String, value: Node, line: Int)] {
+        keys.indices.map { (keys[$0], values[$0].node, lineIndexes[$0]) }
     }
-    /// The keys of `fields`, for lookups that copy no nodes.
-    private var keys: [String] = []
 
     /// Maximum front-matter size accepted, to bound time and memory on hostile input.
     public static let maxFrontMatterBytes = 256 * 1024
@@ -78,8 +85,44 @@ public struct FrontMatterDocument: @unchecked Sendable {
         lines = split
         tail = Array(bytes[closing...])
         firstLine = 2
-        fields = try parseFields(path: path)
+        origin = nil
+        setFields(try parseFields(path: path))
+    }
+
+    /// A document of fields only, from the record cache; `origin` is the file's absolute path.
+    init(cachedKeys keys: [String], values: [FieldValue], lineIndexes: [Int], firstLine: Int, origin: String) {
+        head = []
+        lines = []
+        tail = []
+        crlf = false
+        self.firstLine = firstLine
+        self.keys = keys
+        self.values = values
+        self.lineIndexes = lineIndexes
+        self.origin = origin
+    }
+
+    private mutating func setFields(_ fields: [FlatFrontMatter.Field]) {
         keys = fields.map(\.key)
+        values = fields.map(\.value)
+        lineIndexes = fields.map(\.line)
+    }
+
+    /// The whole document read again from its file (for a cache-built one). A file that can no
+    /// longer be read is a programming error here: callers that write use `Workspace.readForWrite`.
+    private func reread() -> FrontMatterDocument {
+        guard let origin else { return self }
+        do {
+            let data = try Workspace.readFile(origin, display: origin)
+            return try FrontMatterDocument(data: data, path: origin)
+        } catch {
+            fatalError("\(origin) changed while board was running: \(error)")
+        }
+    }
+
+    /// Replaces a cache-built document by the file's full text before an edit.
+    private mutating func materialize() {
+        if origin != nil { self = reread() }
     }
 
     /// The 1-based line holding byte `offset`.
@@ -107,7 +150,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
     private var yamlText: String { lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n" }
 
     /// Top-level fields: the fast flat reader when the text is simple, else Yams.
-    func parseFields(path: String, fast: Bool = true) throws -> [(key: String, value: Node, line: Int)] {
+    func parseFields(path: String, fast: Bool = true) throws -> [FlatFrontMatter.Field] {
         if fast, let flat = FlatFrontMatter.parse(lines) { return flat }
         let text = yamlText
         if text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "*") }), Self.hasAnchors(text) {
@@ -130,7 +173,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
             throw BoardError.invalidFile(Diagnostic(path: path, line: (root.mark?.line ?? 1) + firstLine - 1,
                                                     message: "front matter must be a mapping of keys to values"))
         }
-        var result: [(key: String, value: Node, line: Int)] = []
+        var result: [FlatFrontMatter.Field] = []
         for (key, value) in mapping {
             let line = (key.mark?.line ?? 1) - 1
             guard let name = key.string, case .scalar = key else {
@@ -141,7 +184,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
                 throw BoardError.invalidFile(Diagnostic(path: path, line: line + firstLine,
                                                         message: "top-level key \(name) must start at column 1"))
             }
-            result.append((name, value, line))
+            result.append((name, .node(value), line))
         }
         return result
     }
@@ -230,22 +273,28 @@ public struct FrontMatterDocument: @unchecked Sendable {
     // MARK: Reading
 
     public func value(_ key: String) -> Node? {
-        // Through `keys`: searching `fields` copies (retains and releases) every key and node on the way.
-        keys.firstIndex(of: key).map { fields[$0].value }
+        keys.firstIndex(of: key).map { values[$0].node }
+    }
+
+    /// A field's value without building Yams nodes.
+    public func field(_ key: String) -> FieldValue? {
+        keys.firstIndex(of: key).map { values[$0] }
     }
 
     /// The 1-based file line of a key, for diagnostics.
     public func lineNumber(of key: String) -> Int? {
-        fields.first { $0.key == key }.map { $0.line + firstLine }
+        keys.firstIndex(of: key).map { lineIndexes[$0] + firstLine }
     }
 
     /// The body after the closing delimiter line.
     public var body: Data {
+        if origin != nil { return reread().body }
         guard let end = tail.firstIndex(of: 0x0A) else { return Data() }
         return Data(tail[(end + 1)...])
     }
 
     public var data: Data {
+        if origin != nil { return reread().data }
         var out = Data(head)
         out.append(contentsOf: Array(yamlText.utf8))
         out.append(contentsOf: tail)
@@ -257,16 +306,17 @@ public struct FrontMatterDocument: @unchecked Sendable {
     /// Sets a top-level key to a value, replacing only that key's lines
     /// (keeping a trailing comment on a one-line value), or appending the key.
     public mutating func set(_ key: String, _ value: YAMLValue) {
+        materialize()
         let eol = crlf ? "\r" : ""
         var newLines = value.lines(key: key).map { $0 + eol }
-        if let index = fields.firstIndex(where: { $0.key == key }) {
+        if let index = keys.firstIndex(of: key) {
             let range = span(ofFieldAt: index)
             if range.count == 1, newLines.count == 1, let comment = Self.trailingComment(lines[range.lowerBound]) {
                 newLines[0] = String(newLines[0].dropLast(eol.count)) + " " + comment + eol
             }
             lines.replaceSubrange(range, with: newLines)
         } else {
-            let insertAt = fields.isEmpty ? lines.count : span(ofFieldAt: fields.count - 1).upperBound
+            let insertAt = keys.isEmpty ? lines.count : span(ofFieldAt: keys.count - 1).upperBound
             lines.insert(contentsOf: newLines, at: insertAt)
         }
         reindex()
@@ -274,7 +324,8 @@ public struct FrontMatterDocument: @unchecked Sendable {
 
     /// Removes a top-level key and its value lines.
     public mutating func remove(_ key: String) {
-        guard let index = fields.firstIndex(where: { $0.key == key }) else { return }
+        materialize()
+        guard let index = keys.firstIndex(of: key) else { return }
         lines.removeSubrange(span(ofFieldAt: index))
         reindex()
     }
@@ -282,10 +333,10 @@ public struct FrontMatterDocument: @unchecked Sendable {
     /// Lines of a field: from its key to the next key, without trailing blank or comment-only lines
     /// (in a block scalar, `|` or `>`, a line starting with `#` is text and stays in the field).
     private func span(ofFieldAt index: Int) -> Range<Int> {
-        let start = fields[index].line
-        var end = index + 1 < fields.count ? fields[index + 1].line : lines.count
+        let start = lineIndexes[index]
+        var end = index + 1 < keys.count ? lineIndexes[index + 1] : lines.count
         func indent(_ line: String) -> Int { line.prefix { $0 == " " }.count }
-        if case .scalar(let scalar) = fields[index].value, scalar.style == .literal || scalar.style == .folded {
+        if case .node(.scalar(let scalar)) = values[index], scalar.style == .literal || scalar.style == .folded {
             // The block's text is indented at least as far as its first non-blank line; a `#` line less indented is a comment.
             let textIndent = lines[(start + 1)..<end].first { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }.map(indent) ?? 1
             while end > start + 1 {
@@ -305,7 +356,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
 
     private mutating func reindex() {
         // The edited text was produced from valid YAML and valid values, so it parses.
-        fields = (try? parseFields(path: "")) ?? fields
+        if let fields = try? parseFields(path: "") { setFields(fields) }
     }
 
     /// ` # comment` at the end of a simple `key: value` line, if any: a `#` after a space,
@@ -479,11 +530,25 @@ extension Node {
     public var number: Double? {
         guard case .scalar(let scalar) = self else { return nil }
         switch resolvedTag {
-        case .int, .float:
-            let text = scalar.string
-            // A number too large for a Double (1e999) is no usable number.
-            return (Double(text) ?? Double(text.replacingOccurrences(of: "_", with: ""))).flatMap { $0.isFinite ? $0 : nil }
+        case .int, .float: return Self.number(plainText: scalar.string)
         default: return nil
+        }
+    }
+
+    /// The number written as `text` (an int or float scalar).
+    static func number(plainText text: String) -> Double? {
+        // A number too large for a Double (1e999) is no usable number.
+        (Double(text) ?? Double(text.replacingOccurrences(of: "_", with: ""))).flatMap { $0.isFinite ? $0 : nil }
+    }
+
+    /// An untagged plain scalar as a JSON value.
+    static func plainValue(plainText s: String) -> Any {
+        switch classify(plain: s) {
+        case .int: return Int(s) ?? s
+        case .float: return number(plainText: s) ?? s  // JSON has no infinity or NaN
+        case .bool: return ["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"].contains(s)
+        case .null: return NSNull()
+        default: return s
         }
     }
 

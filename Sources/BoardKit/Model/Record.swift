@@ -41,25 +41,15 @@ public struct Record: Sendable {
     public var dependsOn: [String] { strings("depends_on") }
 
     /// A scalar value as text (numbers and dates in their written form); nil when absent, null or not a scalar.
-    public func string(_ key: String) -> String? {
-        guard let node = document.value(key), case .scalar(let s) = node, node.resolvedTag != .null else { return nil }
-        return s.string
-    }
+    public func string(_ key: String) -> String? { document.field(key)?.string }
 
     /// A numeric value; nil when absent or not a number.
-    public func number(_ key: String) -> Double? { document.value(key)?.number }
+    public func number(_ key: String) -> Double? { document.field(key)?.number }
 
     /// A list of scalars; a single scalar counts as a one-element list.
-    public func strings(_ key: String) -> [String] {
-        guard let node = document.value(key) else { return [] }
-        switch node {
-        case .sequence(let seq): return seq.compactMap { $0.scalar?.string }
-        case .scalar(let s): return node.resolvedTag == .null || s.string.isEmpty ? [] : [s.string]
-        default: return []
-        }
-    }
+    public func strings(_ key: String) -> [String] { document.field(key)?.strings ?? [] }
 
-    public func has(_ key: String) -> Bool { document.value(key) != nil }
+    public func has(_ key: String) -> Bool { document.keys.contains(key) }
 
     public mutating func set(_ key: String, _ value: YAMLValue) { document.set(key, value) }
     public mutating func remove(_ key: String) { document.remove(key) }
@@ -67,7 +57,7 @@ public struct Record: Sendable {
     /// Front-matter fields in file order as plain values, plus `path`, for JSON output.
     public var jsonObject: [String: Any] {
         var object: [String: Any] = [:]
-        for field in document.fields { object[field.key] = field.value.plainValue }
+        for (key, value) in zip(document.keys, document.values) { object[key] = value.plainValue }
         object["path"] = path
         return object
     }

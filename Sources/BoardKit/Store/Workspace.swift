@@ -78,7 +78,14 @@ public final class Workspace {
 
     /// Reads every `*.md` file of a board folder. Files that cannot be read or parsed are
     /// reported and skipped; symbolic links and folders are never followed.
-    public func load(_ kind: RecordKind) -> LoadResult {
+    ///
+    /// In a repository, parsed front matter is kept in `RecordCache`: an unchanged file (same
+    /// `lstat` stamp) is not read again. Records from the cache hold no text: their body,
+    /// `data` and edits read the file again (`FrontMatterDocument.origin`).
+    public func load(_ kind: RecordKind) -> LoadResult { load(kind, startedAt: Int64(time(nil))) }
+
+    /// `load`, with the second the load began given (tests move it to make fresh files cacheable).
+    func load(_ kind: RecordKind, startedAt: Int64) -> LoadResult {
         let folder = absolute(kind.folder)
         if let link = symbolicLinkFolder(in: kind.folder + "/x") {
             return LoadResult(records: [], diagnostics: [Diagnostic(path: link, line: 1, message: "symbolic link: not followed")])
@@ -86,28 +93,55 @@ public final class Workspace {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
             return LoadResult(records: [], diagnostics: [])
         }
-        let paths = names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted().map { kind.folder + "/" + $0 }
-        var results = [Result<Record, BoardError>?](repeating: nil, count: paths.count)
+        let files = names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted()
+        let cacheFile = repository.map { RecordCache.file(gitDir: $0.gitDir, prefix: repoPrefix, kind: kind) }
+        let scope = repoPrefix + kind.folder
+        let cache = cacheFile.flatMap { RecordCache(file: $0, scope: scope) }
+        var results = [Result<Record, BoardError>?](repeating: nil, count: files.count)
+        // Per file: true when taken from the cache, or the new cache entry of a file read now.
+        var hits = [Bool](repeating: false, count: files.count)
+        var encoded = [[UInt8]?](repeating: nil, count: files.count)
         let root = self.root
         results.withUnsafeMutableBufferPointer { buffer in
-            // Each iteration writes only its own slot.
-            nonisolated(unsafe) let out = buffer
-            DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-                let path = paths[index]
-                do {
-                    let data = try Self.readFile(root + "/" + path, display: path)
-                    if let line = conflictMarkerLine(in: data) {
-                        throw BoardError.invalidFile(Diagnostic(path: path, line: line, message: "unresolved merge conflict marker"))
+            hits.withUnsafeMutableBufferPointer { hitBuffer in
+                encoded.withUnsafeMutableBufferPointer { encodedBuffer in
+                    // Each iteration writes only its own slots.
+                    nonisolated(unsafe) let out = buffer
+                    nonisolated(unsafe) let hit = hitBuffer
+                    nonisolated(unsafe) let entries = encodedBuffer
+                    DispatchQueue.concurrentPerform(iterations: files.count) { index in
+                        let path = kind.folder + "/" + files[index]
+                        let absolutePath = root + "/" + path
+                        var info = stat()
+                        if let cache, let entry = cache.entries[files[index]], lstat(absolutePath, &info) == 0,
+                           info.st_mode & S_IFMT == S_IFREG, FileStamp(info) == entry.stamp,
+                           let record = cache.record(entry, path: path, origin: absolutePath) {
+                            out[index] = .success(record)
+                            hit[index] = true
+                            return
+                        }
+                        do {
+                            let data = try Self.readFile(absolutePath, display: path, info: &info)
+                            if let line = conflictMarkerLine(in: data) {
+                                throw BoardError.invalidFile(Diagnostic(path: path, line: line, message: "unresolved merge conflict marker"))
+                            }
+                            let record = try Record(path: path, data: data)
+                            out[index] = .success(record)
+                            let stamp = FileStamp(info)
+                            if cacheFile != nil, stamp.isStorable(loadStartedAt: startedAt) {
+                                entries[index] = RecordCache.encode(name: files[index], stamp: stamp, record: record)
+                            }
+                        } catch let error as BoardError {
+                            out[index] = .failure(error)
+                        } catch {
+                            out[index] = .failure(.invalidFile(Diagnostic(path: path, message: "\(error)")))
+                        }
                     }
-                    out[index] = .success(try Record(path: path, data: data))
-                } catch let error as BoardError {
-                    out[index] = .failure(error)
-                } catch {
-                    out[index] = .failure(.invalidFile(Diagnostic(path: path, message: "\(error)")))
                 }
             }
         }
         var loaded = LoadResult(records: [], diagnostics: [])
+        loaded.records.reserveCapacity(results.count)
         for result in results {
             switch result {
             case .success(let record): loaded.records.append(record)
@@ -116,6 +150,21 @@ public final class Workspace {
             case nil: break
             }
         }
+        // Rewritten only when an entry was added or one of the old ones is gone or stale.
+        let hitCount = hits.lazy.filter { $0 }.count
+        if let cacheFile, encoded.contains(where: { $0 != nil }) || hitCount != (cache?.entries.count ?? 0) {
+            var parts: [ArraySlice<UInt8>] = []
+            parts.reserveCapacity(files.count)
+            for index in files.indices {
+                if hits[index], let cache, let entry = cache.entries[files[index]] {
+                    parts.append(cache.bytes[entry.bytes])
+                } else if let bytes = encoded[index] {
+                    parts.append(bytes[...])
+                }
+            }
+            // A cache that cannot be written (read-only repository) only makes the next load slower.
+            try? atomicWrite(RecordCache.file(scope: scope, entries: parts), to: cacheFile)
+        }
         return loaded
     }
 
@@ -123,6 +172,12 @@ public final class Workspace {
     /// (reported at line 1, so every diagnostic reads `path:line: message`).
     static func readFile(_ absolutePath: String, display: String) throws -> Data {
         var info = stat()
+        return try readFile(absolutePath, display: display, info: &info)
+    }
+
+    /// `readFile`, also giving the `lstat` taken before reading (so a change during the read
+    /// shows as a changed stamp next time).
+    static func readFile(_ absolutePath: String, display: String, info: inout stat) throws -> Data {
         guard lstat(absolutePath, &info) == 0 else {
             throw BoardError.invalidFile(Diagnostic(path: display, line: 1, message: "cannot read: \(String(cString: strerror(errno)))"))
         }

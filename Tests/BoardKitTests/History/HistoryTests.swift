@@ -286,7 +286,8 @@ struct HistoryFixture {
         let f = try HistoryFixture()
         let first = try f.sandbox.board("scope", "S1", "--format", "json", in: f.dir)
         let cacheDir = f.dir + "/.git/board-cache"
-        let files = try FileManager.default.contentsOfDirectory(atPath: cacheDir)
+        // The record cache (`records-v1-…`, Workspace.load) lives in the same folder.
+        let files = try FileManager.default.contentsOfDirectory(atPath: cacheDir).filter { $0.hasPrefix("timeline-") }
         #expect(files.count == 1)
         let cached = try JSONDecoder().decode(Timeline.self, from: Data(contentsOf: URL(fileURLWithPath: cacheDir + "/" + files[0])))
         #expect(cached.tip == f.commits["c8"]!)

@@ -205,7 +205,7 @@ Some *body* text.
         }
         #expect(fast.map(\.key) == yams.map(\.key))
         #expect(fast.map(\.line) == yams.map(\.line))
-        #expect(fast.map { describe($0.value) } == yams.map { describe($0.value) })
+        #expect(fast.map { describe($0.value.node) } == yams.map { describe($0.value.node) })
     }
 
     @Test func fastReaderDeclinesWhatItDoesNotHandle() throws {

@@ -1,0 +1,93 @@
+import Foundation
+import Yams
+
+/// A top-level front-matter value. The flat reader's forms hold plain Swift strings, so reading
+/// them allocates no Yams nodes or tags; anything else (nested maps, block scalars) is a Yams node.
+/// `@unchecked Sendable` for the same reason as `FrontMatterDocument`.
+public enum FieldValue: @unchecked Sendable {
+    /// An untagged plain scalar, typed on demand like `Node.resolvedTag` does.
+    case plain(String)
+    /// A quoted scalar without escapes (always a string).
+    case quoted(String, double: Bool)
+    /// A flow (`[a, b]`) or block (`- a`) list of plain or quoted scalars.
+    case list([FieldValue], flow: Bool)
+    /// Anything else, as Yams read it.
+    case node(Node)
+
+    /// The value as the Yams node the flat reader used to build.
+    public var node: Node {
+        switch self {
+        case .plain(let s): return FlatFrontMatter.plainNode(s)
+        case .quoted(let s, let double):
+            return .scalar(Node.Scalar(s, FlatFrontMatter.tag(.str), double ? .doubleQuoted : .singleQuoted))
+        case .list(let items, let flow):
+            return .sequence(Node.Sequence(items.map(\.node), FlatFrontMatter.tag(.implicit), flow ? .flow : .block))
+        case .node(let node): return node
+        }
+    }
+
+    static func isNull(plain s: String) -> Bool {
+        switch s {
+        case "", "~", "null", "Null", "NULL": return true
+        default: return false
+        }
+    }
+
+    /// A scalar as text; nil when null or not a scalar (as `Record.string`).
+    var string: String? {
+        switch self {
+        case .plain(let s): return Self.isNull(plain: s) ? nil : s
+        case .quoted(let s, _): return s
+        case .list: return nil
+        case .node(let node):
+            guard case .scalar(let s) = node, node.resolvedTag != .null else { return nil }
+            return s.string
+        }
+    }
+
+    /// The scalar's text whatever its type (as `Node.scalar?.string`).
+    var scalarText: String? {
+        switch self {
+        case .plain(let s), .quoted(let s, _): return s
+        case .list: return nil
+        case .node(let node): return node.scalar?.string
+        }
+    }
+
+    var number: Double? {
+        switch self {
+        case .plain(let s):
+            switch Node.classify(plain: s) {
+            case .int, .float: return Node.number(plainText: s)
+            default: return nil
+            }
+        case .quoted, .list: return nil
+        case .node(let node): return node.number
+        }
+    }
+
+    /// A list of scalars; a single scalar counts as a one-element list.
+    var strings: [String] {
+        switch self {
+        case .plain(let s): return Self.isNull(plain: s) ? [] : [s]
+        case .quoted(let s, _): return s.isEmpty ? [] : [s]
+        case .list(let items, _): return items.compactMap(\.scalarText)
+        case .node(let node):
+            switch node {
+            case .sequence(let seq): return seq.compactMap { $0.scalar?.string }
+            case .scalar(let s): return node.resolvedTag == .null || s.string.isEmpty ? [] : [s.string]
+            default: return []
+            }
+        }
+    }
+
+    /// The value as a plain Swift value for JSON (as `Node.plainValue`).
+    var plainValue: Any {
+        switch self {
+        case .plain(let s): return Node.plainValue(plainText: s)
+        case .quoted(let s, _): return s
+        case .list(let items, _): return items.map(\.plainValue)
+        case .node(let node): return node.plainValue
+        }
+    }
+}

@@ -1,0 +1,294 @@
+import Foundation
+import Yams
+
+/// The stat fields that change whenever a file's content may have changed.
+struct FileStamp: Equatable {
+    var size: Int64
+    var mtime: Int64  // nanoseconds since 1970
+    var ctime: Int64
+    var inode: UInt64
+
+    init(_ info: stat) {
+        size = Int64(info.st_size)
+        mtime = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        ctime = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+        inode = UInt64(info.st_ino)
+    }
+
+    init(size: Int64, mtime: Int64, ctime: Int64, inode: UInt64) {
+        (self.size, self.mtime, self.ctime, self.inode) = (size, mtime, ctime, inode)
+    }
+
+    /// Like git's racily clean index entries: a file changed in the same second as (or after)
+    /// the load began could change again unseen with the same stamp, so it is not cached.
+    func isStorable(loadStartedAt second: Int64) -> Bool {
+        mtime / 1_000_000_000 < second && ctime / 1_000_000_000 < second
+    }
+}
+
+/// Parsed front matter of one board folder, in `<gitDir>/board-cache/records-v1-…`, so a warm
+/// `Workspace.load` reads one file and `lstat`s each record instead of reading and parsing it.
+///
+/// Entries are keyed by file name and `FileStamp`; files that failed to load are not cached.
+/// Records built from it hold no lines or body (see `FrontMatterDocument.origin`). A damaged,
+/// truncated or foreign file is ignored and rewritten. Layout, little-endian: magic, scope
+/// string, entry count, entries (each prefixed by its byte length), FNV-1a 64 checksum.
+struct RecordCache {
+    static let magic = Array("board-records-v1\n".utf8)
+
+    struct Entry {
+        var stamp: FileStamp
+        /// The whole entry (for copying into the next cache) and where its record starts.
+        var bytes: Range<Int>
+        var recordStart: Int
+    }
+
+    let bytes: [UInt8]
+    let entries: [String: Entry]
+
+    static func file(gitDir: String, prefix: String, kind: RecordKind) -> String {
+        let key = prefix.isEmpty ? "root" : prefix.replacingOccurrences(of: "/", with: "_")
+        return gitDir + "board-cache/records-v1-\(key)-\(kind.folder).bin"
+    }
+
+    /// Reads a cache file; nil when missing, damaged or written for another scope.
+    init?(file: String, scope: String) {
+        guard let data = FileManager.default.contents(atPath: file) else { return nil }
+        let bytes = [UInt8](data)
+        guard bytes.count >= Self.magic.count + 8, bytes.starts(with: Self.magic) else { return nil }
+        let end = bytes.count - 8
+        var sum: UInt64 = 0
+        for i in 0..<8 { sum |= UInt64(bytes[end + i]) << (8 * UInt64(i)) }
+        guard Self.checksum(bytes[..<end]) == sum else { return nil }
+        let parsed: [String: Entry]? = bytes.withUnsafeBufferPointer { buffer in
+            var reader = ByteReader(buffer: UnsafeBufferPointer(rebasing: buffer[..<end]), position: Self.magic.count)
+            guard reader.string() == scope, let count = reader.u32() else { return nil }
+            var entries: [String: Entry] = [:]
+            entries.reserveCapacity(Int(count))
+            for _ in 0..<count {
+                guard let length = reader.u32(), reader.position + Int(length) <= end else { return nil }
+                let start = reader.position
+                guard let name = reader.string(), let size = reader.i64(), let mtime = reader.i64(), let ctime = reader.i64(),
+                      let inode = reader.i64() else { return nil }
+                entries[name] = Entry(stamp: FileStamp(size: size, mtime: mtime, ctime: ctime, inode: UInt64(bitPattern: inode)),
+                                      bytes: (start - 4)..<(start + Int(length)), recordStart: reader.position)
+                reader.position = start + Int(length)
+            }
+            return reader.position == end ? entries : nil
+        }
+        guard let parsed else { return nil }
+        self.bytes = bytes
+        self.entries = parsed
+    }
+
+    /// The record of an entry; nil when it does not decode.
+    func record(_ entry: Entry, path: String, origin: String) -> Record? {
+        bytes.withUnsafeBufferPointer { buffer in
+            var reader = ByteReader(buffer: UnsafeBufferPointer(rebasing: buffer[..<entry.bytes.upperBound]),
+                                    position: entry.recordStart)
+            guard let firstLine = reader.u32(), let count = reader.u32(), Int(count) <= entry.bytes.count else { return nil }
+            var keys: [String] = [], values: [FieldValue] = [], lines: [Int] = []
+            keys.reserveCapacity(Int(count))
+            values.reserveCapacity(Int(count))
+            lines.reserveCapacity(Int(count))
+            for _ in 0..<count {
+                guard let key = reader.string(), let line = reader.u32(), let value = reader.value(depth: 0) else { return nil }
+                keys.append(key)
+                lines.append(Int(line))
+                values.append(value)
+            }
+            guard reader.position == entry.bytes.upperBound else { return nil }
+            return Record(path: path, document: FrontMatterDocument(cachedKeys: keys, values: values, lineIndexes: lines,
+                                                                     firstLine: Int(firstLine), origin: origin))
+        }
+    }
+
+    /// One encoded entry (length prefix included); nil for a record that cannot be cached.
+    static func encode(name: String, stamp: FileStamp, record: Record) -> [UInt8]? {
+        var out = ByteWriter()
+        out.u32(0)  // length, filled in below
+        out.string(name)
+        out.i64(stamp.size)
+        out.i64(stamp.mtime)
+        out.i64(stamp.ctime)
+        out.i64(Int64(bitPattern: stamp.inode))
+        let document = record.document
+        out.u32(UInt32(document.firstLine))
+        out.u32(UInt32(document.keys.count))
+        for i in document.keys.indices {
+            out.string(document.keys[i])
+            out.u32(UInt32(document.lineIndexes[i]))
+            guard out.value(document.values[i], depth: 0) else { return nil }
+        }
+        let length = UInt32(out.bytes.count - 4)
+        for i in 0..<4 { out.bytes[i] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(i))) }
+        return out.bytes
+    }
+
+    /// The whole cache file for the given encoded entries, in order.
+    static func file(scope: String, entries: [ArraySlice<UInt8>]) -> Data {
+        var out = ByteWriter()
+        out.bytes = Self.magic
+        out.string(scope)
+        out.u32(UInt32(entries.count))
+        for entry in entries { out.bytes.append(contentsOf: entry) }
+        out.i64(Int64(bitPattern: checksum(out.bytes[...])))
+        return Data(out.bytes)
+    }
+
+    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return hash
+    }
+}
+
+// Value tags in the cache.
+private enum ValueTag: UInt8 {
+    case plain = 0, single, double, flowList, blockList, scalar, mapping, sequence
+}
+
+/// Nodes nested deeper than this are not cached (the decoder recurses).
+private let maxCachedDepth = 64
+
+private struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    mutating func u32(_ v: UInt32) { for i in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(i)))) } }
+    mutating func i64(_ v: Int64) {
+        let u = UInt64(bitPattern: v)
+        for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: u >> (8 * UInt64(i)))) }
+    }
+    mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { u32(UInt32($0.count)); bytes.append(contentsOf: $0) }
+    }
+
+    mutating func value(_ value: FieldValue, depth: Int) -> Bool {
+        switch value {
+        case .plain(let s): bytes.append(ValueTag.plain.rawValue); string(s)
+        case .quoted(let s, let double): bytes.append((double ? ValueTag.double : .single).rawValue); string(s)
+        case .list(let items, let flow):
+            bytes.append((flow ? ValueTag.flowList : .blockList).rawValue)
+            u32(UInt32(items.count))
+            for item in items where !self.value(item, depth: depth + 1) { return false }
+        case .node(let node): return self.node(node, depth: depth)
+        }
+        return true
+    }
+
+    mutating func node(_ node: Node, depth: Int) -> Bool {
+        guard depth < maxCachedDepth else { return false }
+        switch node {
+        case .scalar(let s):
+            bytes.append(ValueTag.scalar.rawValue)
+            string(s.tag.description)
+            u32(s.style.rawValue)
+            string(s.string)
+        case .mapping(let m):
+            bytes.append(ValueTag.mapping.rawValue)
+            string(m.tag.description)
+            u32(m.style.rawValue)
+            u32(UInt32(m.count))
+            for (k, v) in m {
+                guard self.node(k, depth: depth + 1), self.node(v, depth: depth + 1) else { return false }
+            }
+        case .sequence(let seq):
+            bytes.append(ValueTag.sequence.rawValue)
+            string(seq.tag.description)
+            u32(seq.style.rawValue)
+            u32(UInt32(seq.count))
+            for item in seq where !self.node(item, depth: depth + 1) { return false }
+        case .alias: return false
+        }
+        return true
+    }
+}
+
+private struct ByteReader {
+    let buffer: UnsafeBufferPointer<UInt8>
+    var position: Int
+
+    mutating func u32() -> UInt32? {
+        guard position + 4 <= buffer.count else { return nil }
+        var v: UInt32 = 0
+        for i in 0..<4 { v |= UInt32(buffer[position + i]) << (8 * UInt32(i)) }
+        position += 4
+        return v
+    }
+
+    mutating func i64() -> Int64? {
+        guard position + 8 <= buffer.count else { return nil }
+        var v: UInt64 = 0
+        for i in 0..<8 { v |= UInt64(buffer[position + i]) << (8 * UInt64(i)) }
+        position += 8
+        return Int64(bitPattern: v)
+    }
+
+    mutating func string() -> String? {
+        guard let count = u32(), position + Int(count) <= buffer.count else { return nil }
+        defer { position += Int(count) }
+        return String(decoding: UnsafeBufferPointer(rebasing: buffer[position..<(position + Int(count))]), as: UTF8.self)
+    }
+
+    mutating func byte() -> UInt8? {
+        guard position < buffer.count else { return nil }
+        defer { position += 1 }
+        return buffer[position]
+    }
+
+    mutating func value(depth: Int) -> FieldValue? {
+        guard depth < maxCachedDepth, let raw = byte(), let tag = ValueTag(rawValue: raw) else { return nil }
+        switch tag {
+        case .plain: return string().map { .plain($0) }
+        case .single, .double: return string().map { .quoted($0, double: tag == .double) }
+        case .flowList, .blockList:
+            guard let count = u32(), Int(count) <= buffer.count - position else { return nil }
+            var items: [FieldValue] = []
+            items.reserveCapacity(Int(count))
+            for _ in 0..<count {
+                guard let item = value(depth: depth + 1) else { return nil }
+                items.append(item)
+            }
+            return .list(items, flow: tag == .flowList)
+        case .scalar, .mapping, .sequence:
+            position -= 1
+            return node(depth: depth).map { .node($0) }
+        }
+    }
+
+    private static func tag(_ name: String) -> Tag {
+        Tag(Tag.Name(rawValue: name), .basic, FlatFrontMatter.constructor)
+    }
+
+    mutating func node(depth: Int) -> Node? {
+        guard depth < maxCachedDepth, let raw = byte(), let kind = ValueTag(rawValue: raw),
+              let tagName = string(), let style = u32() else { return nil }
+        switch kind {
+        case .scalar:
+            guard let text = string(), let style = Node.Scalar.Style(rawValue: style) else { return nil }
+            return .scalar(Node.Scalar(text, Self.tag(tagName), style))
+        case .mapping:
+            guard let style = Node.Mapping.Style(rawValue: style), let count = u32(),
+                  Int(count) <= buffer.count - position else { return nil }
+            var pairs: [(Node, Node)] = []
+            pairs.reserveCapacity(Int(count))
+            for _ in 0..<count {
+                guard let k = node(depth: depth + 1), let v = node(depth: depth + 1) else { return nil }
+                pairs.append((k, v))
+            }
+            return .mapping(Node.Mapping(pairs, Self.tag(tagName), style))
+        case .sequence:
+            guard let style = Node.Sequence.Style(rawValue: style), let count = u32(),
+                  Int(count) <= buffer.count - position else { return nil }
+            var items: [Node] = []
+            items.reserveCapacity(Int(count))
+            for _ in 0..<count {
+                guard let item = node(depth: depth + 1) else { return nil }
+                items.append(item)
+            }
+            return .sequence(Node.Sequence(items, Self.tag(tagName), style))
+        default: return nil
+        }
+    }
+}

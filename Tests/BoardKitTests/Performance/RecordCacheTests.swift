@@ -1,0 +1,232 @@
+import Foundation
+import Testing
+
+@testable import BoardKit
+
+/// The parsed-front-matter cache of `Workspace.load`: a warm load must give exactly what a cold one gives.
+@Suite struct RecordCacheTests {
+    /// A second after every file of a test was written: entries count as old enough to cache.
+    static var later: Int64 { Int64(time(nil)) + 10 }
+
+    /// Everything a caller can read from a load, as text.
+    static func describe(_ loaded: LoadResult) -> [String] {
+        loaded.records.map { record in
+            let fields = record.document.keys.map { key in
+                "\(key)@\(record.document.lineNumber(of: key) ?? -1)=\(renderJSON(record.document.value(key)?.plainValue ?? NSNull()))"
+                    + "|\(record.string(key) ?? "nil")|\(record.number(key).map { "\($0)" } ?? "nil")|\(record.strings(key))"
+            }
+            return "\(record.path) first=\(record.document.firstLine) \(fields) json=\(renderJSON(record.jsonObject)) body=\(record.bodyText)"
+        } + loaded.diagnostics.map(\.description)
+    }
+
+    static func cacheable(_ record: Record) -> Bool {
+        RecordCache.encode(name: "x", stamp: FileStamp(size: 0, mtime: 0, ctime: 0, inode: 0), record: record) != nil
+    }
+
+    func cacheFile(_ workspace: Workspace, _ kind: RecordKind = .item) -> String {
+        RecordCache.file(gitDir: workspace.repository!.gitDir, prefix: workspace.repoPrefix, kind: kind)
+    }
+
+    func cachedNames(_ workspace: Workspace, _ kind: RecordKind = .item) -> Set<String> {
+        Set(RecordCache(file: cacheFile(workspace, kind), scope: workspace.repoPrefix + kind.folder)?.entries.keys.map { $0 } ?? [])
+    }
+
+    /// A generated board with the malformed corpus and a hand-written item added to its backlog.
+    func board(_ sandbox: Sandbox) throws -> String {
+        let dir = sandbox.path("gen")
+        let result = try sandbox.board("dev", "generate", dir, "--items", "150", "--iterations", "5")
+        #expect(result.status == 0, "\(result.stderr)")
+        let corpus = Sandbox.packageRoot + "/Tests/BoardKitTests/Fixtures/malformed"
+        for name in try FileManager.default.contentsOfDirectory(atPath: corpus) where name.hasSuffix(".md") {
+            try FileManager.default.copyItem(atPath: corpus + "/" + name, toPath: dir + "/backlog/" + name)
+        }
+        try sandbox.write(Self.handWritten, to: "backlog/B-hand-written.md", in: dir)
+        return dir
+    }
+
+    static let handWritten = """
+        ---
+        id: B-hand
+        title: 'Hand: written' # a comment
+        status: todo
+        rank: 0.5
+        points: 3
+        tags:
+          - x
+          - "y z"
+        custom_thing: {a: 1, b: [2, 3]}
+        notes: |
+          two
+          lines
+        ---
+
+        Body text stays.
+        - [ ] criterion
+
+        """
+
+    @Test func warmLoadEqualsColdLoadOnGeneratedBoardAndMalformedCorpus() throws {
+        let sandbox = try Sandbox()
+        let dir = try board(sandbox)
+        let workspace = try Workspace.open(directory: dir)
+        for kind in RecordKind.allCases {
+            let cold = workspace.load(kind, startedAt: Self.later)
+            #expect(FileManager.default.fileExists(atPath: cacheFile(workspace, kind)) == !cold.records.isEmpty)
+            let warm = workspace.load(kind, startedAt: Self.later)
+            #expect(Self.describe(warm) == Self.describe(cold))
+            // Every warm record came from the cache, but those nested too deeply to cache.
+            #expect(warm.records.filter { $0.document.origin == nil }.map(\.path) == cold.records.filter { !Self.cacheable($0) }.map(\.path))
+            #expect(warm.records.filter { $0.document.origin != nil }.count > 150 || kind != .item)
+            // The same without a repository (no cache at all).
+            let plain = Workspace(root: workspace.root, config: workspace.config, repository: nil)
+            #expect(Self.describe(plain.load(kind)) == Self.describe(cold))
+        }
+        #expect(try Workspace.open(directory: dir).load(.item).diagnostics.count >= 20)
+    }
+
+    @Test func sameSizeEditWithOldMtimeIsReadAgain() throws {
+        let sandbox = try Sandbox()
+        let dir = try board(sandbox)
+        let workspace = try Workspace.open(directory: dir)
+        _ = workspace.load(.item, startedAt: Self.later)
+        let path = dir + "/backlog/B-hand-written.md"
+        var before = stat()
+        #expect(lstat(path, &before) == 0)
+        let edited = Self.handWritten.replacingOccurrences(of: "status: todo", with: "status: done")
+        #expect(edited.utf8.count == Self.handWritten.utf8.count)
+        try Data(edited.utf8).write(to: URL(fileURLWithPath: path))
+        // Put the modification time back: only the ctime (and maybe the inode) tells.
+        var times = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        let warm = workspace.load(.item, startedAt: Self.later)
+        #expect(warm.records.first { $0.id == "B-hand" }?.status == "done")
+        #expect(Self.describe(warm) == Self.describe(Workspace(root: workspace.root, config: workspace.config, repository: nil).load(.item)))
+    }
+
+    @Test func newDeletedAndRenamedFiles() throws {
+        let sandbox = try Sandbox()
+        let dir = try board(sandbox)
+        let workspace = try Workspace.open(directory: dir)
+        let cold = workspace.load(.item, startedAt: Self.later)
+        let victims = cold.records.prefix(2).map(\.path)
+        #expect(unlink(dir + "/" + victims[0]) == 0)
+        #expect(rename(dir + "/" + victims[1], dir + "/backlog/B-renamed.md") == 0)
+        try sandbox.write(Self.handWritten.replacingOccurrences(of: "B-hand", with: "B-new"), to: "backlog/B-new.md", in: dir)
+        let warm = workspace.load(.item, startedAt: Self.later)
+        let plain = Workspace(root: workspace.root, config: workspace.config, repository: nil).load(.item)
+        #expect(Self.describe(warm) == Self.describe(plain))
+        #expect(!warm.records.contains { $0.path == victims[0] || $0.path == victims[1] })
+        #expect(warm.records.contains { $0.path == "backlog/B-renamed.md" } && warm.records.contains { $0.id == "B-new" })
+        let names = cachedNames(workspace)
+        #expect(names.contains("B-renamed.md") && names.contains("B-new.md"))
+        #expect(!names.contains((victims[0] as NSString).lastPathComponent))
+    }
+
+    @Test(arguments: ["truncated", "corrupt", "foreign", "empty"])
+    func damagedCacheIsIgnoredAndRewritten(damage: String) throws {
+        let sandbox = try Sandbox()
+        let dir = try board(sandbox)
+        let workspace = try Workspace.open(directory: dir)
+        let cold = workspace.load(.item, startedAt: Self.later)
+        let file = cacheFile(workspace)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        switch damage {
+        case "truncated": bytes.removeLast(bytes.count / 3)
+        case "corrupt": bytes[bytes.count / 2] ^= 0x5A
+        case "foreign": bytes = Array("{\"not\": \"a cache\"}".utf8)
+        default: bytes = []
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        #expect(RecordCache(file: file, scope: "backlog") == nil)
+        let warm = workspace.load(.item, startedAt: Self.later)
+        #expect(Self.describe(warm) == Self.describe(cold))
+        #expect(cachedNames(workspace).count == cold.records.filter(Self.cacheable).count)
+    }
+
+    @Test func filesWrittenInTheSecondOfTheLoadAreNotCached() throws {
+        let sandbox = try Sandbox()
+        let dir = try board(sandbox)
+        let workspace = try Workspace.open(directory: dir)
+        let path = dir + "/backlog/B-hand-written.md"
+        var info = stat()
+        #expect(lstat(path, &info) == 0)
+        // Written in the same second as the load began: not trusted, so not stored.
+        _ = workspace.load(.item, startedAt: Int64(info.st_ctim.tv_sec))
+        #expect(!cachedNames(workspace).contains("B-hand-written.md"))
+        #expect(!FileStamp(info).isStorable(loadStartedAt: Int64(info.st_mtim.tv_sec)))
+        #expect(FileStamp(info).isStorable(loadStartedAt: Int64(info.st_ctim.tv_sec) + 1))
+        // Loaded later, it is.
+        _ = workspace.load(.item, startedAt: Self.later)
+        #expect(cachedNames(workspace).contains("B-hand-written.md"))
+    }
+
+    @Test func boardWithoutRepositoryWorks() throws {
+        let sandbox = try Sandbox()
+        let dir = sandbox.path("plain")
+        try sandbox.write(try String(contentsOfFile: Sandbox.packageRoot + "/board-template/board.yml", encoding: .utf8),
+                          to: "board.yml", in: dir)
+        try sandbox.write(Self.handWritten, to: "backlog/B-hand-written.md", in: dir)
+        let workspace = try Workspace.open(directory: dir)
+        #expect(workspace.repository == nil)
+        let first = workspace.load(.item, startedAt: Self.later)
+        #expect(first.records.map(\.id) == ["B-hand"] && first.records[0].document.origin == nil)
+        #expect(Self.describe(workspace.load(.item)) == Self.describe(first))
+        let list = try sandbox.board("list", in: dir)
+        #expect(list.status == 0 && list.stdout.contains("B-hand"))
+    }
+
+    @Test func writesAfterACachedLoadKeepTheFileByteForByte() throws {
+        let sandbox = try Sandbox()
+        let dir = try board(sandbox)
+        // The malformed files would stop `rank` renumbering; keep a clean backlog.
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir + "/backlog") where name.hasPrefix("B-m") {
+            unlink(dir + "/backlog/" + name)
+        }
+        _ = try sandbox.git("-C", dir, "config", "user.name", "Test Author")
+        _ = try sandbox.git("-C", dir, "config", "user.email", "author@example.com")
+        _ = try sandbox.git("-C", dir, "add", "-A")
+        _ = try sandbox.git("-C", dir, "commit", "-q", "-m", "hand-written item")
+        let workspace = try Workspace.open(directory: dir)
+        _ = workspace.load(.item, startedAt: Self.later)
+        #expect(workspace.load(.item, startedAt: Self.later).records.allSatisfy { $0.document.origin != nil })
+        let path = "backlog/B-hand-written.md"
+
+        let original = try sandbox.read(path, in: dir)
+        let head = "title: 'Hand: written' # a comment\n"
+        let unknown = "custom_thing: {a: 1, b: [2, 3]}\nnotes: |\n  two\n  lines\n"
+        let body = "---\n\nBody text stays.\n- [ ] criterion\n"
+        func expectKept(_ expected: [String]) throws {
+            let text = try sandbox.read(path, in: dir)
+            #expect(text.contains(head) && text.contains(unknown) && text.hasSuffix(body), "\(text)")
+            for line in expected { #expect(text.contains(line + "\n"), "\(line) in \(text)") }
+        }
+
+        // A cached record gives the file's real bytes and body; an edit starts from the file.
+        let cached = workspace.load(.item, startedAt: Self.later).records.first { $0.id == "B-hand" }!
+        #expect(cached.document.origin != nil)
+        #expect(String(decoding: cached.document.data, as: UTF8.self) == original)
+        #expect(cached.bodyText == "\nBody text stays.\n- [ ] criterion\n")
+        var copy = cached
+        copy.set("assignee", .string("ada"))
+        #expect(copy.document.origin == nil)
+        var fresh = try Record(path: path, data: Data(original.utf8))
+        fresh.set("assignee", .string("ada"))
+        #expect(copy.document.data == fresh.document.data)
+
+        // `show` of a cached record prints the real body.
+        let shown = try sandbox.board("show", "B-hand", in: dir)
+        #expect(shown.stdout.contains("Body text stays.") && shown.stdout.contains("criterion"))
+
+        _ = try workspace.setFields("B-hand", ["assignee=ada"])
+        try expectKept(["assignee: ada", "status: todo", "rank: 0.5"])
+        _ = workspace.load(.item, startedAt: Self.later)
+        let done = workspace.config.statuses.last!.name
+        _ = try workspace.moveItem("B-hand", to: done, force: true)
+        try expectKept(["assignee: ada", "status: \(done)", "rank: 0.5"])
+        _ = workspace.load(.item, startedAt: Self.later)
+        _ = try workspace.rankItem("B-hand", .top)
+        try expectKept(["assignee: ada", "status: \(done)"])
+        #expect(try !sandbox.read(path, in: dir).contains("rank: 0.5\n"))
+        #expect(try sandbox.git("-C", dir, "status", "--porcelain").isEmpty)
+    }
+}
