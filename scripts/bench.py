@@ -149,8 +149,9 @@ def main():
             path = generate(f"flat-{n}", n, max(1, n // 100))
             record(f"board list ({n // 1000}k)", [BOARD, "list"], path)
         for n in (500, 20_000):
-            path = generate(f"history-{n}", max(1_000, n * 2), max(10, n // 50), commits=n)
+            path = generate(f"history-{n}", 10_000, max(10, n // 50), commits=n)
             record(f"board velocity ({n} commits)", [BOARD, "velocity"], path)
+            shutil.rmtree(path, ignore_errors=True)
 
     print(f"\n{'command':44} {'median':>9} {'min':>9} {'max':>9} {'peak MiB':>9}")
     for name, r in results.items():
@@ -187,6 +188,14 @@ def main():
         target(f"board {command} cold <= 1 s", cold <= 1.0)
         target(f"board {command} cold <= 2x git log --raw", cold <= 2 * gitfloor)
         target(f"board {command} warm <= 100 ms", warm <= 0.100)
+    scaling = [(f"board list ({n}k)", n * 1000) for n in (1, 10, 50)]
+    scaling += [(f"board velocity ({n} commits)", n) for n in (500, COMMITS, 20_000)]
+    results.setdefault(f"board velocity ({COMMITS} commits)", results.get(f"board velocity warm ({COMMITS} commits)"))
+    shown = [(name, n) for name, n in scaling if results.get(name)]
+    if len(shown) > 2:
+        print("\nscaling (cost per item or per commit, microseconds)")
+        for name, n in shown:
+            print(f"  {name:40} {results[name]['median'] * 1e6 / n:8.1f}")
     missed = [label for label, ok in checks if not ok]
     for label, ok in checks:
         print(f"  {'ok  ' if ok else 'MISS'} {label}")

@@ -1,5 +1,5 @@
 import Foundation
-import Rainbow
+@preconcurrency import Rainbow
 
 /// Output format chosen with `--format`.
 public enum OutputFormat: String, CaseIterable, Sendable {
@@ -10,6 +10,8 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 /// stdout is a TTY, `NO_COLOR` is unset and `TERM` is not `dumb`.
 public enum Terminal {
     public static var isInteractive: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
+    /// True when Rainbow colours what it is given.
+    public static var colours: Bool { Rainbow.enabled && Rainbow.outputTarget == .console }
 }
 
 /// A plain text table with aligned columns; numbers are right-aligned.
@@ -69,27 +71,44 @@ public struct Table {
 
     public func render() -> String {
         let columns = headers.count
-        var widths = headers.map(Self.width)
-        for row in rows {
-            for (i, cell) in row.prefix(columns).enumerated() { widths[i] = max(widths[i], Self.width(Self.printable(cell))) }
+        // Each cell made printable and measured once, in one flat array (header first, if any).
+        var lines = headers.allSatisfy(\.isEmpty) ? [] : [headers.map { $0.bold }]
+        lines += rows
+        var texts: [String] = []
+        var cellWidths: [Int] = []
+        texts.reserveCapacity(lines.count * columns)
+        cellWidths.reserveCapacity(lines.count * columns)
+        var widths = [Int](repeating: 0, count: columns)
+        for line in lines {
+            for i in 0..<columns {
+                let cell = i < line.count ? Self.printable(line[i]) : ""
+                let width = Self.width(cell)
+                texts.append(cell)
+                cellWidths.append(width)
+                widths[i] = max(widths[i], width)
+            }
         }
         let right = rightAligned ?? Set((0..<columns).filter { i in
             !rows.isEmpty && rows.allSatisfy { i < $0.count && ($0[i].isEmpty || Double($0[i]) != nil) }
         })
-        func line(_ cells: [String]) -> String {
-            var parts: [String] = []
+        let isRight = (0..<columns).map(right.contains)
+        var out: [UInt8] = []
+        out.reserveCapacity(texts.reduce(0) { $0 + $1.utf8.count } + lines.count * (widths.reduce(0, +) + 2 * columns))
+        let spaces = [UInt8](repeating: UInt8(ascii: " "), count: (widths.max() ?? 0) + 2)
+        func pad(_ n: Int) { if n > 0 { out.append(contentsOf: spaces[..<n]) } }
+        for n in lines.indices {
+            if n > 0 { out.append(UInt8(ascii: "\n")) }
+            let lineStart = out.count
             for i in 0..<columns {
-                let cell = i < cells.count ? Self.printable(cells[i]) : ""
-                let pad = String(repeating: " ", count: max(0, widths[i] - Self.width(cell)))
-                parts.append(right.contains(i) ? pad + cell : (i == columns - 1 ? cell : cell + pad))
+                let k = n * columns + i
+                if i > 0 { pad(2) }
+                if isRight[i] { pad(widths[i] - cellWidths[k]) }
+                out.append(contentsOf: texts[k].utf8)
+                if !isRight[i] && i < columns - 1 { pad(widths[i] - cellWidths[k]) }
             }
-            var text = parts.joined(separator: "  ")
-            while text.hasSuffix(" ") { text.removeLast() }
-            return text
+            while out.count > lineStart && out.last == UInt8(ascii: " ") { out.removeLast() }
         }
-        var out = headers.allSatisfy(\.isEmpty) ? [] : [line(headers.map { $0.bold })]
-        out += rows.map(line)
-        return out.joined(separator: "\n")
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
@@ -116,6 +135,7 @@ extension Double {
 
 /// Colour for a status by its category.
 public func colouredStatus(_ status: String, _ category: BoardConfig.Category?) -> String {
+    guard Terminal.colours else { return status }  // Rainbow's own path costs more than this check
     switch category {
     case .todo?: return status
     case .doing?: return status.yellow

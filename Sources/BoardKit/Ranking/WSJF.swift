@@ -21,9 +21,16 @@ public struct WSJFOrder {
 
     /// `items` must already be in backlog order (see `Workspace.ordered`).
     public init(_ items: [Record]) {
-        let indexed = items.enumerated().compactMap { index, item in item.wsjf.map { (index, item, $0) } }
-        scored = indexed.sorted { ($1.2, $0.0) < ($0.2, $1.0) }.map { ($0.1, $0.2) }
-        unscored = items.filter { $0.wsjf == nil }
+        let scores = items.map(\.wsjf)
+        let order = Self.order(scores)
+        scored = order.prefix { scores[$0] != nil }.map { (items[$0], scores[$0]!) }
+        unscored = order.drop { scores[$0] != nil }.map { items[$0] }
+    }
+
+    /// Positions in WSJF order: highest score first (ties keep their order), unscored last.
+    public static func order(_ scores: [Double?]) -> [Int] {
+        let scored = scores.indices.filter { scores[$0] != nil }.sorted { (scores[$1]!, $0) < (scores[$0]!, $1) }
+        return scored + scores.indices.filter { scores[$0] == nil }
     }
 
     public var items: [Record] { scored.map(\.item) + unscored }

@@ -39,9 +39,11 @@ extension Workspace {
     /// Items ordered as a backlog: by rank, unranked last, then by id.
     public func ordered(_ records: [Record]) -> [Record] { Self.ordered(records) }
 
-    public static func ordered(_ records: [Record]) -> [Record] {
+    public static func ordered(_ records: [Record]) -> [Record] { backlogOrder(records).map { records[$0] } }
+
+    /// Indices of `records` in backlog order, so callers need not copy records to sort them.
+    public static func backlogOrder(_ records: [Record]) -> [Int] {
         // Read each rank and id once, not at every comparison.
-        // Sort small keys with indices, not whole records (each move of a record retains its parts).
         let keyed = records.indices.map { (index: $0, rank: records[$0].rank, id: records[$0].id) }
         return keyed.sorted { a, b in
             switch (a.rank, b.rank) {
@@ -50,7 +52,7 @@ extension Workspace {
             case (nil, .some): return false
             default: return a.id < b.id
             }
-        }.map { records[$0.index] }
+        }.map(\.index)
     }
 
     /// A new id that is not in `taken`: a prefix (the board's by default) and five random base-32 characters.

@@ -37,6 +37,8 @@ struct RecordCache {
     static let magic = Array("board-records-v1\n".utf8)
 
     struct Entry {
+        /// Where the file name is in `bytes`.
+        var name: Range<Int>
         var stamp: FileStamp
         /// The whole entry (for copying into the next cache) and where its record starts.
         var bytes: Range<Int>
@@ -44,7 +46,8 @@ struct RecordCache {
     }
 
     let bytes: [UInt8]
-    let entries: [String: Entry]
+    /// In file-name order, as written.
+    let entries: [Entry]
 
     static func file(gitDir: String, prefix: String, kind: RecordKind) -> String {
         let key = prefix.isEmpty ? "root" : prefix.replacingOccurrences(of: "/", with: "_")
@@ -53,25 +56,23 @@ struct RecordCache {
 
     /// Reads a cache file; nil when missing, damaged or written for another scope.
     init?(file: String, scope: String) {
-        guard let data = FileManager.default.contents(atPath: file) else { return nil }
-        let bytes = [UInt8](data)
-        guard bytes.count >= Self.magic.count + 8, bytes.starts(with: Self.magic) else { return nil }
+        guard let bytes = readBytes(file), bytes.count >= Self.magic.count + 8, bytes.starts(with: Self.magic) else { return nil }
         let end = bytes.count - 8
         var sum: UInt64 = 0
         for i in 0..<8 { sum |= UInt64(bytes[end + i]) << (8 * UInt64(i)) }
         guard Self.checksum(bytes[..<end]) == sum else { return nil }
-        let parsed: [String: Entry]? = bytes.withUnsafeBufferPointer { buffer in
+        let parsed: [Entry]? = bytes.withUnsafeBufferPointer { buffer in
             var reader = ByteReader(buffer: UnsafeBufferPointer(rebasing: buffer[..<end]), position: Self.magic.count)
-            guard reader.string() == scope, let count = reader.u32() else { return nil }
-            var entries: [String: Entry] = [:]
+            guard reader.string() == scope, let count = reader.u32(), Int(count) <= end else { return nil }
+            var entries: [Entry] = []
             entries.reserveCapacity(Int(count))
             for _ in 0..<count {
                 guard let length = reader.u32(), reader.position + Int(length) <= end else { return nil }
                 let start = reader.position
-                guard let name = reader.string(), let size = reader.i64(), let mtime = reader.i64(), let ctime = reader.i64(),
+                guard let name = reader.bytes(), let size = reader.i64(), let mtime = reader.i64(), let ctime = reader.i64(),
                       let inode = reader.i64() else { return nil }
-                entries[name] = Entry(stamp: FileStamp(size: size, mtime: mtime, ctime: ctime, inode: UInt64(bitPattern: inode)),
-                                      bytes: (start - 4)..<(start + Int(length)), recordStart: reader.position)
+                entries.append(Entry(name: name, stamp: FileStamp(size: size, mtime: mtime, ctime: ctime, inode: UInt64(bitPattern: inode)),
+                                     bytes: (start - 4)..<(start + Int(length)), recordStart: reader.position))
                 reader.position = start + Int(length)
             }
             return reader.position == end ? entries : nil
@@ -79,6 +80,31 @@ struct RecordCache {
         guard let parsed else { return nil }
         self.bytes = bytes
         self.entries = parsed
+    }
+
+    /// The file names of the entries.
+    var names: [String] { entries.map { String(decoding: bytes[$0.name], as: UTF8.self) } }
+
+    /// For each of `files` (sorted), the index of its entry, found by walking both lists in order
+    /// (no dictionary of 10,000 strings). Names are compared byte for byte; a name the walk
+    /// misses is only read from disk again.
+    func match(_ files: [String]) -> [Int?] {
+        var j = 0
+        return bytes.withUnsafeBufferPointer { buffer in
+            files.map { file -> Int? in
+                var name = file
+                return name.withUTF8 { wanted in
+                    while j < entries.count {
+                        let range = entries[j].name
+                        let found = UnsafeBufferPointer(rebasing: buffer[range])
+                        if found.elementsEqual(wanted) { j += 1; return j - 1 }
+                        if !found.lexicographicallyPrecedes(wanted) { return nil }
+                        j += 1
+                    }
+                    return nil
+                }
+            }
+        }
     }
 
     /// The record of an entry; nil when it does not decode.
@@ -136,9 +162,14 @@ struct RecordCache {
         return Data(out.bytes)
     }
 
+    /// FNV-1a over 8-byte words (then the last bytes one by one): catches damage, not attacks.
     static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+        bytes.withUnsafeBytes { raw in
+            let words = raw.count / 8
+            for i in 0..<words { hash = (hash ^ raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) &* 0x100_0000_01b3 }
+            for i in (words * 8)..<raw.count { hash = (hash ^ UInt64(raw[i])) &* 0x100_0000_01b3 }
+        }
         return hash
     }
 }
@@ -225,6 +256,13 @@ private struct ByteReader {
         return Int64(bitPattern: v)
     }
 
+    /// Where a length-prefixed string is, without making a String of it.
+    mutating func bytes() -> Range<Int>? {
+        guard let count = u32(), position + Int(count) <= buffer.count else { return nil }
+        defer { position += Int(count) }
+        return position..<(position + Int(count))
+    }
+
     mutating func string() -> String? {
         guard let count = u32(), position + Int(count) <= buffer.count else { return nil }
         defer { position += Int(count) }
@@ -291,4 +329,24 @@ private struct ByteReader {
         default: return nil
         }
     }
+}
+
+/// A whole file as bytes; nil when it cannot be read.
+private func readBytes(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0, info.st_size < 1 << 31 else { return nil }
+    let size = Int(info.st_size)
+    var failed = false
+    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+        while count < size {
+            let n = read(fd, buffer.baseAddress! + count, size - count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { failed = n < 0; break }
+            count += n
+        }
+    }
+    return failed || bytes.count != size ? nil : bytes
 }

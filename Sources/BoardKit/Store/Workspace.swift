@@ -97,6 +97,7 @@ public final class Workspace {
         let cacheFile = repository.map { RecordCache.file(gitDir: $0.gitDir, prefix: repoPrefix, kind: kind) }
         let scope = repoPrefix + kind.folder
         let cache = cacheFile.flatMap { RecordCache(file: $0, scope: scope) }
+        let matches = cache?.match(files) ?? []
         var results = [Result<Record, BoardError>?](repeating: nil, count: files.count)
         // Per file: true when taken from the cache, or the new cache entry of a file read now.
         var hits = [Bool](repeating: false, count: files.count)
@@ -113,7 +114,7 @@ public final class Workspace {
                         let path = kind.folder + "/" + files[index]
                         let absolutePath = root + "/" + path
                         var info = stat()
-                        if let cache, let entry = cache.entries[files[index]], lstat(absolutePath, &info) == 0,
+                        if let cache, let match = matches[index], case let entry = cache.entries[match], lstat(absolutePath, &info) == 0,
                            info.st_mode & S_IFMT == S_IFREG, FileStamp(info) == entry.stamp,
                            let record = cache.record(entry, path: path, origin: absolutePath) {
                             out[index] = .success(record)
@@ -156,8 +157,8 @@ public final class Workspace {
             var parts: [ArraySlice<UInt8>] = []
             parts.reserveCapacity(files.count)
             for index in files.indices {
-                if hits[index], let cache, let entry = cache.entries[files[index]] {
-                    parts.append(cache.bytes[entry.bytes])
+                if hits[index], let cache, let match = matches[index] {
+                    parts.append(cache.bytes[cache.entries[match].bytes])
                 } else if let bytes = encoded[index] {
                     parts.append(bytes[...])
                 }

@@ -19,34 +19,40 @@ extension Board {
             let loaded = workspace.load(.item)
             report(loaded.diagnostics)
             let byWSJF = sort == "wsjf"
-            var items = workspace.ordered(loaded.records.filter(filters.filter.matches))
-            if byWSJF { items = WSJFOrder(items).items }
+            let records = loaded.records
+            let filter = filters.filter
+            // Indices, not copies: each copy of a record retains all its parts (10,000 items).
+            var order = Workspace.backlogOrder(records).filter { filter.matches(records[$0]) }
+            if byWSJF { order = WSJFOrder.order(order.map { records[$0].wsjf }).map { order[$0] } }
             if output.json {
-                print(renderJSON(items.map { item -> [String: Any] in
-                    var object = item.jsonObject
-                    if byWSJF { object["wsjf"] = item.wsjf ?? NSNull() }
+                print(renderJSON(order.map { i -> [String: Any] in
+                    var object = records[i].jsonObject
+                    if byWSJF { object["wsjf"] = records[i].wsjf ?? NSNull() }
                     return object
                 }))
                 return
             }
             if global.quiet {
-                for item in items { print(item.id) }
+                for i in order { print(records[i].id) }
                 return
             }
             let config = workspace.config
             var table = Table(
                 headers: ["ID", "TYPE", "STATUS", "PTS", "ASSIGNEE", "ITERATION", "TITLE"],
-                rows: items.map { item in
-                    [item.id, item.type, colouredStatus(item.status, config.category(of: item.status)),
-                     item.points?.compact ?? "", item.assignee ?? "", item.iteration ?? "", item.title]
-                },
+                rows: order.map { row(records[$0], config) },
                 rightAligned: [3])
             if byWSJF {
                 table.headers.insert("WSJF", at: 4)
-                for (i, item) in items.enumerated() { table.rows[i].insert(item.wsjf.map(formatScore) ?? "unscored", at: 4) }
+                for (row, i) in order.enumerated() { table.rows[row].insert(records[i].wsjf.map(formatScore) ?? "unscored", at: 4) }
                 table.rightAligned = [3, 4]
             }
             Pager.print(table.render())
+        }
+
+        /// Borrowed, not copied: a copy retains every part of a record.
+        func row(_ item: borrowing Record, _ config: BoardConfig) -> [String] {
+            [item.id, item.type, colouredStatus(item.status, config.category(of: item.status)),
+             item.points?.compact ?? "", item.assignee ?? "", item.iteration ?? "", item.title]
         }
     }
 }

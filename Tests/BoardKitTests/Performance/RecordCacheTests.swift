@@ -28,7 +28,7 @@ import Testing
     }
 
     func cachedNames(_ workspace: Workspace, _ kind: RecordKind = .item) -> Set<String> {
-        Set(RecordCache(file: cacheFile(workspace, kind), scope: workspace.repoPrefix + kind.folder)?.entries.keys.map { $0 } ?? [])
+        Set(RecordCache(file: cacheFile(workspace, kind), scope: workspace.repoPrefix + kind.folder)?.names.map { $0 } ?? [])
     }
 
     /// A generated board with the malformed corpus and a hand-written item added to its backlog.
