@@ -29,6 +29,8 @@ public struct Record: Sendable {
     }
 
     public var id: String { string("id") ?? "" }
+    /// The file name, without its folder.
+    public var fileName: String { path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[path.index(after: $0)...]) } ?? path }
     public var title: String { string("title") ?? "" }
     public var type: String { string("type") ?? "" }
     public var status: String { string("status") ?? "" }
@@ -104,7 +106,15 @@ public func slugify(_ title: String) -> String {
 
 /// True when an id is safe to use in a file name and on the command line.
 public func isValidID(_ id: String) -> Bool {
-    guard !id.isEmpty, id.count <= 64, id != ".", id != ".." else { return false }
-    return id.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" || $0 == ".") }
-        && !id.hasPrefix(".") && !id.contains("..")
+    // ASCII letters and digits, `-`, `_`, `.`; checked on bytes (`board check` runs this on every item).
+    let bytes = id.utf8
+    guard !bytes.isEmpty, bytes.count <= 64, bytes.first != UInt8(ascii: ".") else { return false }
+    var previous: UInt8 = 0
+    for b in bytes {
+        let allowed = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+            || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".")
+        if !allowed || (b == UInt8(ascii: ".") && previous == b) { return false }
+        previous = b
+    }
+    return true
 }

@@ -227,7 +227,7 @@ extension Checker {
             let doc = record.document
             if record.id.isEmpty {
                 out.append(Diagnostic(path: record.path, line: doc.firstLine, message: "missing required key id"))
-            } else if (record.path as NSString).lastPathComponent != record.id + ".md" {
+            } else if record.fileName != record.id + ".md" {
                 out.append(Diagnostic(path: record.path, line: doc.lineNumber(of: "id"), severity: .warning,
                                       message: "file name is not \(record.id).md"))
             }

@@ -61,7 +61,6 @@ public enum Checker {
     static func itemFields(_ board: BoardSnapshot) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for item in board.items {
-            let doc = item.document
             func report(_ key: String?, _ message: String, _ severity: Diagnostic.Severity = .error) {
                 out.append(diagnostic(item, key, message, severity))
             }
@@ -82,7 +81,7 @@ public enum Checker {
                 }
             }
             for key in ["tags", "depends_on"] {
-                if let node = doc.value(key), case .mapping = node { report(key, "\(key) must be a list") }
+                if case .node(.mapping) = item.document.field(key) { report(key, "\(key) must be a list") }
             }
         }
         return out
@@ -104,7 +103,7 @@ public enum Checker {
         if record.has("id") {
             if !isValidID(record.id) {
                 out.append(diagnostic(record, "id", "id \(quoted(record.id)) may only hold letters, digits, -, _ and ."))
-            } else if !(record.path as NSString).lastPathComponent.lowercased().hasPrefix(record.id.lowercased()) {
+            } else if !record.fileName.lowercased().hasPrefix(record.id.lowercased()) {
                 out.append(diagnostic(record, "id", "file name does not start with the id \(record.id)", .warning))
             }
         }

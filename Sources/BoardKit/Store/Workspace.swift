@@ -223,7 +223,7 @@ public final class Workspace {
         }
         // A file named for the id that cannot be read: say why, rather than "no such item".
         if let broken = loaded.diagnostics.first(where: {
-            ($0.path as NSString).lastPathComponent.lowercased().hasPrefix(id.lowercased() + "-")
+            $0.path.split(separator: "/").last?.lowercased().hasPrefix(id.lowercased() + "-") ?? false
         }) {
             throw BoardError.invalidFile(broken)
         }
