@@ -196,15 +196,26 @@ public struct FlowReport: Sendable {
 
     public init(timeline: Timeline, config: BoardConfig, from: String, to: String) {
         let range = dayRange(from, to)
-        days = zip(range, timeline.states(onDays: range)).map { day, state in
-            var count: [BoardConfig.Category: Int] = [:]
-            for item in state.values { if let c = config.category(of: item.status) { count[c, default: 0] += 1 } }
+        // Counts per category kept up to date while replaying, instead of a full state per day.
+        let dated = timeline.dated
+        var category: [String: BoardConfig.Category] = [:]
+        var count: [BoardConfig.Category: Int] = [:]
+        var next = 0
+        days = range.map { day in
+            while next < dated.count, dated[next].date <= day {
+                for change in dated[next].entry.changes {
+                    if let old = category[change.id] { count[old, default: 0] -= 1 }
+                    category[change.id] = change.after.flatMap { config.category(of: $0.status) }
+                    if let now = category[change.id] { count[now, default: 0] += 1 }
+                }
+                next += 1
+            }
             return Day(date: day, todo: count[.todo] ?? 0, doing: count[.doing] ?? 0, done: count[.done] ?? 0)
         }
         // Per item: the first day it entered a `doing` status, and the day it last entered `done`.
         var firstDoing: [String: String] = [:], doneOn: [String: String] = [:], created: [String: String] = [:]
         var latest: [String: ItemState] = [:]
-        for (date, entry) in timeline.dated {
+        for (date, entry) in dated {
             for change in entry.changes {
                 guard let after = change.after else { doneOn[change.id] = nil; latest[change.id] = nil; continue }
                 if created[change.id] == nil {
