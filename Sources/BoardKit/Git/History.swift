@@ -25,19 +25,7 @@ public func dayString(_ time: Date, offsetMinutes: Int = 0) -> String {
     // Fast path: whole days since 1970 in the author's zone (TimeZone takes offsets up to ±18 h).
     let seconds = time.timeIntervalSince1970 + Double(offsetMinutes * 60)
     if abs(offsetMinutes) < 18 * 60, seconds >= 0, seconds < 253_402_300_800 {
-        let day = Int((seconds / 86_400).rounded(.down))
-        let z = day + 719_468
-        let era = z / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        let digits: [UInt8] = [UInt8(48 + y / 1000), UInt8(48 + y / 100 % 10), UInt8(48 + y / 10 % 10), UInt8(48 + y % 10), 45,
-                               UInt8(48 + m / 10), UInt8(48 + m % 10), 45, UInt8(48 + d / 10), UInt8(48 + d % 10)]
-        return String(decoding: digits, as: UTF8.self)
+        return WorkCalendar.date(Int((seconds / 86_400).rounded(.down)))
     }
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = TimeZone(secondsFromGMT: offsetMinutes * 60) ?? TimeZone(identifier: "UTC")!

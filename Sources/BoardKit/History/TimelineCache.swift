@@ -55,9 +55,12 @@ struct TimelineCache {
                 var flags = 0
                 if change.after != nil { flags |= 1 }
                 if change.before != folded { flags |= change.before == nil ? 4 : 2 }
+                if change.after != nil, change.before != nil { flags |= 8 }
                 body.int(flags)
                 if flags & 2 != 0, let before = change.before { body.state(before) }
-                if let after = change.after { body.state(after) }
+                if let after = change.after {
+                    if let before = change.before { body.delta(after, from: before) } else { body.state(after) }
+                }
                 state[change.id] = change.after
             }
         }
@@ -116,6 +119,16 @@ struct TimelineCache {
         }
         mutating func optionalString(_ s: String?) {
             if let s { int(1); string(s) } else { int(0) }
+        }
+        /// The fields that differ from `base`: set ones, then removed keys.
+        mutating func delta(_ s: ItemState, from base: ItemState) {
+            string(s.path)
+            let set = s.fields.filter { base.fields[$0.key] != $0.value }.sorted { $0.key < $1.key }
+            int(set.count)
+            for (k, v) in set { string(k); string(v) }
+            let removed = base.fields.keys.filter { s.fields[$0] == nil }.sorted()
+            int(removed.count)
+            for k in removed { string(k) }
         }
         mutating func state(_ s: ItemState) {
             string(s.path)
@@ -229,7 +242,18 @@ struct TimelineCache {
                     let flags = try int()
                     var before = folded[id]
                     if flags & 2 != 0 { before = try state() } else if flags & 4 != 0 { before = nil }
-                    let after = flags & 1 != 0 ? try state() : nil
+                    var after: ItemState?
+                    if flags & 8 != 0, let base = before {
+                        var s = base
+                        s.path = try string()
+                        for _ in 0..<(try count()) { let k = try string(); s.fields[k] = try string() }
+                        for _ in 0..<(try count()) { s.fields[try string()] = nil }
+                        after = s
+                    } else if flags & 8 != 0 {
+                        throw Malformed()
+                    } else if flags & 1 != 0 {
+                        after = try state()
+                    }
                     changes.append(ItemChange(id: id, before: before, after: after))
                     folded[id] = after
                 }
