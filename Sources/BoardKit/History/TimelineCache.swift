@@ -27,6 +27,9 @@ struct TimelineCache {
 
     func save(_ timeline: Timeline) {
         try? atomicWrite(Self.encode(timeline, key: key), to: file)
+        // The JSON cache of earlier versions (up to 25 MB) is not read any more.
+        let old = file.replacingOccurrences(of: "timeline-v\(Self.version)-", with: "timeline-v2-").dropLast(4) + ".json"
+        unlink(String(old))
     }
 
     // MARK: Encoding

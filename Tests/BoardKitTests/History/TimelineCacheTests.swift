@@ -51,6 +51,12 @@ import Testing
 
     @Test func corruptTruncatedOrForeignFilesAreIgnored() throws {
         let f = try HistoryFixture()
+        // The old JSON cache is removed when the new one is written.
+        let json = f.dir + "/.git/board-cache/timeline-v2-first-root.json"
+        try FileManager.default.createDirectory(atPath: f.dir + "/.git/board-cache", withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: json))
+        _ = try f.workspace().timeline()
+        #expect(!FileManager.default.fileExists(atPath: json))
         let walked = try cold(f)
         let cache = cache(f)
         let good = try Data(contentsOf: URL(fileURLWithPath: cache.file))
