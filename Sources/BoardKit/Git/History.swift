@@ -22,6 +22,11 @@ public struct CommitInfo: Codable, Sendable, Equatable {
 
 /// `YYYY-MM-DD` of a moment at a UTC offset.
 public func dayString(_ time: Date, offsetMinutes: Int = 0) -> String {
+    // Fast path: whole days since 1970 in the author's zone (TimeZone takes offsets up to ±18 h).
+    let seconds = time.timeIntervalSince1970 + Double(offsetMinutes * 60)
+    if abs(offsetMinutes) < 18 * 60, seconds >= 0, seconds < 253_402_300_800 {
+        return WorkCalendar.date(Int((seconds / 86_400).rounded(.down)))
+    }
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = TimeZone(secondsFromGMT: offsetMinutes * 60) ?? TimeZone(identifier: "UTC")!
     let c = calendar.dateComponents([.year, .month, .day], from: time)

@@ -113,6 +113,20 @@ public final class Repository {
     /// The `.git` folder, ending in `/`.
     public var gitDir: String { String(cString: git_repository_path(pointer)) }
 
+    /// Opens a `.git` folder directly (another handle on the same repository, e.g. for another thread).
+    public static func open(gitDir: String) throws -> Repository {
+        _ = libgit2Initialised
+        var repo: OpaquePointer?
+        try GitError.check(git_repository_open(&repo, gitDir), "cannot open the repository \(gitDir)")
+        return Repository(repo!)
+    }
+
+    /// True when libgit2 was built thread-safe (one handle per thread is then allowed).
+    public static var threadSafe: Bool {
+        _ = libgit2Initialised
+        return git_libgit2_features() & Int32(GIT_FEATURE_THREADS.rawValue) != 0
+    }
+
     /// The operation in progress (merge, rebase, ...), or nil when there is none.
     public var operationInProgress: String? {
         switch git_repository_state(pointer) {

@@ -25,7 +25,9 @@ extension Workspace {
     /// The iteration a report is about: the one named, else the `active` one, else the one holding today.
     public func reportIteration(_ id: String?) throws -> Iteration {
         let iteration: Iteration
-        if let id {
+        if let id, let found = quickIteration(id) {
+            iteration = found
+        } else if let id {
             iteration = try self.iteration(id)
         } else {
             let today = Workspace.today
@@ -40,6 +42,40 @@ extension Workspace {
                                                     message: "an iteration needs dates start and end (YYYY-MM-DD, start first)"))
         }
         return iteration
+    }
+}
+
+extension Workspace {
+    /// The iteration `id` as `iteration(id)` finds it (the first file by name whose id matches),
+    /// parsing only the files whose text could hold that id; nil to leave it to `iteration(id)`.
+    func quickIteration(_ id: String) -> Iteration? {
+        let folder = RecordKind.iteration.folder
+        guard !id.isEmpty, id.utf8.allSatisfy({ $0 < 0x80 }), symbolicLinkFolder(in: folder + "/x") == nil,
+              let names = try? FileManager.default.contentsOfDirectory(atPath: absolute(folder)) else { return nil }
+        let needle = Array(id.lowercased().utf8)
+        for name in names.filter({ $0.hasSuffix(".md") && !$0.hasPrefix(".") }).sorted() {
+            let path = folder + "/" + name
+            guard let data = try? Self.readFile(absolute(path), display: path) else { return nil }
+            // YAML escapes could spell the id without its letters: such files are parsed too.
+            guard Self.containsCaseInsensitive(data, needle) || data.contains(UInt8(ascii: "\\")) else { continue }
+            guard conflictMarkerLine(in: data) == nil, let record = try? Record(path: path, data: data) else { return nil }
+            if record.id.caseInsensitiveCompare(id) == .orderedSame { return Iteration(record: record) }
+        }
+        return nil
+    }
+
+    static func containsCaseInsensitive(_ data: Data, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, data.count >= needle.count else { return false }
+        return data.withUnsafeBytes { raw -> Bool in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b + 32 : b }
+            for i in 0...(bytes.count - needle.count) where lower(bytes[i]) == first {
+                var j = 1
+                while j < needle.count, lower(bytes[i + j]) == needle[j] { j += 1 }
+                if j == needle.count { return true }
+            }
+            return false
+        }
     }
 }
 
@@ -145,7 +181,19 @@ extension Workspace {
     /// in equal steps per working day, flat on other days.
     public func burndown(_ iteration: Iteration, timeline: Timeline) -> (commitment: Double, days: [BurndownDay]) {
         let days = dayRange(iteration.start, min(iteration.end, max(Workspace.today, iteration.start)))
-        let states = timeline.states(onDays: days)
+        // Only the iteration's items are kept per day, not the whole board.
+        let dated = timeline.dated
+        var members: [String: ItemState] = [:]
+        var next = 0
+        let states = days.map { day in
+            while next < dated.count, dated[next].date <= day {
+                for change in dated[next].entry.changes {
+                    members[change.id] = change.after.flatMap { $0.iteration == iteration.id ? $0 : nil }
+                }
+                next += 1
+            }
+            return members
+        }
         let workingDays = Set(iteration.workingDays)
         let working = workingDays.count
         let committed = iteration.commitment?.points
@@ -196,36 +244,75 @@ public struct FlowReport: Sendable {
 
     public init(timeline: Timeline, config: BoardConfig, from: String, to: String) {
         let range = dayRange(from, to)
-        days = zip(range, timeline.states(onDays: range)).map { day, state in
-            var count: [BoardConfig.Category: Int] = [:]
-            for item in state.values { if let c = config.category(of: item.status) { count[c, default: 0] += 1 } }
-            return Day(date: day, todo: count[.todo] ?? 0, doing: count[.doing] ?? 0, done: count[.done] ?? 0)
+        // One replay: per-category counts for the cumulative flow (no full state per day), and per
+        // item the first day in a `doing` status, the day it last entered `done`, its created day.
+        struct Track {
+            var category: BoardConfig.Category?
+            var firstDoing: String?
+            var doneOn: String?
+            var created: String?
+            var title = ""
         }
-        // Per item: the first day it entered a `doing` status, and the day it last entered `done`.
-        var firstDoing: [String: String] = [:], doneOn: [String: String] = [:], created: [String: String] = [:]
-        var latest: [String: ItemState] = [:]
-        for (date, entry) in timeline.dated {
-            for change in entry.changes {
-                guard let after = change.after else { doneOn[change.id] = nil; latest[change.id] = nil; continue }
-                if created[change.id] == nil {
-                    // `created`, unless the item appeared in history before that (a hand-edited or wrong date).
-                    created[change.id] = min(after.fields["created"].flatMap { isDate($0) ? $0 : nil } ?? date, date)
-                }
-                let before = change.before.flatMap { config.category(of: $0.status) }
-                let now = config.category(of: after.status)
-                if now == .doing, firstDoing[change.id] == nil { firstDoing[change.id] = date }
-                if now == .done, before != .done || change.before == nil { doneOn[change.id] = date }
-                if now != .done { doneOn[change.id] = nil }
-                latest[change.id] = after
+        var tracks: [String: Track] = [:]
+        var count = [0, 0, 0]
+        func slot(_ c: BoardConfig.Category?) -> Int? {
+            switch c { case .todo: return 0; case .doing: return 1; case .done: return 2; default: return nil }
+        }
+        var nextDay = 0
+        func emit(before date: String?) {
+            while nextDay < range.count, date.map({ range[nextDay] < $0 }) ?? true {
+                days.append(Day(date: range[nextDay], todo: count[0], doing: count[1], done: count[2]))
+                nextDay += 1
             }
         }
-        for (id, done) in doneOn where done >= from && done <= to {
-            let start = firstDoing[id].flatMap { $0 <= done ? $0 : nil }
-            let made = created[id] ?? done
-            items.append(Item(id: id, title: latest[id]?.title ?? "", started: start, created: made, done: done,
-                              cycleDays: start.flatMap { daysBetween($0, done) }, leadDays: daysBetween(made, done)))
+        for (date, entry) in timeline.dated {
+            emit(before: date)
+            for change in entry.changes {
+                let now = change.after.flatMap { config.category(of: $0.status) }
+                func apply(_ t: inout Track) {
+                    if let old = slot(t.category) { count[old] -= 1 }
+                    t.category = now
+                    if let new = slot(now) { count[new] += 1 }
+                    guard let after = change.after else { t.doneOn = nil; return }
+                    if t.created == nil {
+                        // `created`, unless the item appeared in history before that (a hand-edited or wrong date).
+                        t.created = min(after.fields["created"].flatMap { isDate($0) ? $0 : nil } ?? date, date)
+                    }
+                    let before = change.before.flatMap { config.category(of: $0.status) }
+                    if now == .doing, t.firstDoing == nil { t.firstDoing = date }
+                    if now == .done, before != .done || change.before == nil { t.doneOn = date }
+                    if now != .done { t.doneOn = nil }
+                    t.title = after.title
+                }
+                apply(&tracks[change.id, default: Track()])
+            }
+        }
+        emit(before: nil)
+        // Few distinct days: day numbers and weeks are worked out once per day.
+        var dayNumbers: [String: Int?] = [:], weeks: [String: String] = [:]
+        func number(_ day: String) -> Int? {
+            if let n = dayNumbers[day] { return n }
+            let n = WorkCalendar.dayNumber(day)
+            dayNumbers[day] = n
+            return n
+        }
+        func between(_ a: String, _ b: String) -> Int? {
+            guard let x = number(a), let y = number(b) else { return nil }
+            return y - x
+        }
+        for (id, t) in tracks {
+            guard let done = t.doneOn, done >= from && done <= to else { continue }
+            let start = t.firstDoing.flatMap { $0 <= done ? $0 : nil }
+            let made = t.created ?? done
+            items.append(Item(id: id, title: t.title, started: start, created: made, done: done,
+                              cycleDays: start.flatMap { between($0, done) }, leadDays: between(made, done)))
         }
         items.sort { ($0.done, $0.id) < ($1.done, $1.id) }
-        throughput = Dictionary(grouping: items, by: { isoWeek($0.done) }).map { ($0.key, $0.value.count) }.sorted { $0.week < $1.week }
+        throughput = Dictionary(grouping: items, by: { item in
+            if let week = weeks[item.done] { return week }
+            let week = isoWeek(item.done)
+            weeks[item.done] = week
+            return week
+        }).map { ($0.key, $0.value.count) }.sorted { $0.week < $1.week }
     }
 }

@@ -48,13 +48,13 @@ public struct ItemChange: Codable, Sendable, Equatable {
 }
 
 /// The items one commit changed.
-public struct TimelineEntry: Codable, Sendable {
+public struct TimelineEntry: Codable, Sendable, Equatable {
     public var commit: CommitInfo
     public var changes: [ItemChange]
 }
 
 /// The board's item history: per commit, the items whose front matter changed.
-public struct Timeline: Codable, Sendable {
+public struct Timeline: Codable, Sendable, Equatable {
     /// Oldest first.
     public var entries: [TimelineEntry] = []
     /// Files that could not be read at some commit, each reported once.
@@ -117,12 +117,19 @@ final class ItemReader {
     let repository: Repository
     let prefix: String
     private var parsed: [OID: Result<ItemState, BoardError>] = [:]
+    /// Blobs parsed ahead (by `HistoryReader`), by blob and the path they were read at.
+    var prefetched: [BlobKey: Result<ItemState, BoardError>] = [:]
     private(set) var warnings: [Diagnostic] = []
     private var warned: Set<String> = []
 
-    init(repository: Repository, prefix: String) {
+    init(repository: Repository, prefix: String, known: [Diagnostic] = []) {
         self.repository = repository
         self.prefix = prefix
+        // Warnings of an earlier walk (cached) are not repeated by a walk that continues it.
+        for d in known {
+            guard let cut = d.message.range(of: " (", options: .backwards), d.message.hasSuffix("; skipped)") else { continue }
+            warned.insert(d.path + "\u{0}" + d.message[..<cut.lowerBound])
+        }
     }
 
     /// Board-relative path of a work-tree-relative one.
@@ -136,6 +143,9 @@ final class ItemReader {
         let result: Result<ItemState, BoardError>
         if let blob, let cached = parsed[blob] {
             result = cached.map { var s = $0; s.path = path; return s }
+        } else if let blob, let ahead = prefetched[BlobKey(blob: blob, path: path)] {
+            result = ahead
+            parsed[blob] = result
         } else {
             result = Self.parse(path: path) {
                 if let blob { return try repository.blob(blob) }
@@ -183,6 +193,12 @@ extension Workspace {
     /// cached in `.git/board-cache/` by commit id, so a later walk reads only new commits.
     public func timeline(from revision: String = "HEAD", allParents: Bool = false,
                          progress: ((Int, Int) -> Void)? = nil) throws -> Timeline {
+        try timeline(from: revision, allParents: allParents, threads: nil, run: 50, progress: progress)
+    }
+
+    /// `threads` and `run` (commits a thread takes at a time) are for tests.
+    func timeline(from revision: String, allParents: Bool, threads: Int?, run: Int,
+                  progress: ((Int, Int) -> Void)? = nil) throws -> Timeline {
         guard let repository else { throw BoardError.usage("the board is not in a Git repository") }
         if case .unborn = try repository.head(), revision == "HEAD" { return Timeline() }
         let tip = try repository.resolve(revision)
@@ -202,25 +218,18 @@ extension Workspace {
             timeline = Timeline()
             commits = try repository.walk(from: tip, firstParent: true)
         }
-        let reader = ItemReader(repository: repository, prefix: repoPrefix)
+        let reader = ItemReader(repository: repository, prefix: repoPrefix, known: timeline.warnings)
+        let reads = try HistoryReader(gitDir: repository.gitDir, prefix: repoPrefix, backlog: backlogSpec,
+                                      iterations: iterationSpec, run: run, threads: threads).read(commits, progress: progress)
+        reader.prefetched = reads.parsed
         var pathToID: [String: String] = [:]
         for (id, state) in timeline.items { pathToID[state.path] = id }
-        for (n, oid) in commits.enumerated() {
-            progress?(n + 1, commits.count)
-            let info = try repository.commitInfo(oid)
-            let parent = info.parents.first.flatMap(OID.init(hex:))
+        for read in reads.commits {
+            let info = read.info
             let label = "at commit \(info.short)"
             var changes: [ItemChange] = []
-            var started: [String] = []
-            for file in try repository.changes(from: .commit(parent), to: .commit(oid), under: [backlogSpec, iterationSpec]) {
-                if let path = file.newPath, let blob = file.newBlob, path.hasPrefix(iterationSpec + "/") {
-                    if let record = try? Record(path: path, data: try repository.blob(blob)), record.has("commitment"),
-                       !record.id.isEmpty, timeline.starts[record.id] == nil {
-                        started.append(record.id)
-                    }
-                    continue
-                }
-                guard file.oldPath?.hasPrefix(backlogSpec + "/") ?? true, file.newPath?.hasPrefix(backlogSpec + "/") ?? true else { continue }
+            let started = read.committed.filter { timeline.starts[$0] == nil }
+            for file in read.items {
                 let old = file.oldPath.flatMap { path in reader.item(path: path, blob: file.oldBlob, where: "before \(info.short)") }
                 let new = file.newPath.flatMap { path in reader.item(path: path, blob: file.newBlob, where: label) }
                 if file.newPath != nil && new == nil { continue }  // unreadable now: keep what we knew
@@ -266,28 +275,6 @@ extension Workspace {
     }
 }
 
-/// The timeline of the last walk, in `.git/board-cache/`, keyed by the commit it ends at.
-/// Deleting the folder only makes the next walk slower.
-struct TimelineCache {
-    static let version = 2
-    let file: String
-
-    init(gitDir: String, prefix: String, allParents: Bool) {
-        let key = (prefix.isEmpty ? "root" : prefix.replacingOccurrences(of: "/", with: "_"))
-        file = gitDir + "board-cache/timeline-v\(Self.version)-\(allParents ? "all" : "first")-\(key).json"
-    }
-
-    func load() -> Timeline? {
-        guard let data = FileManager.default.contents(atPath: file) else { return nil }
-        return try? JSONDecoder().decode(Timeline.self, from: data)
-    }
-
-    func save(_ timeline: Timeline) {
-        guard let data = try? JSONEncoder().encode(timeline) else { return }
-        try? atomicWrite(data, to: file)
-    }
-}
-
 /// Output formats of the history reports (`--format`).
 public enum ReportFormat: String, CaseIterable, Sendable {
     case text, json, csv, markdown
@@ -297,4 +284,15 @@ public enum ReportFormat: String, CaseIterable, Sendable {
 public func historyProgress(_ done: Int, _ total: Int) {
     guard total >= 200, isatty(STDERR_FILENO) == 1, done == total || done % 50 == 0 else { return }
     FileHandle.standardError.write(Data("\rreading history: \(done)/\(total) commits\(done == total ? "\n" : "")".utf8))
+}
+
+/// Keeps a value alive until the process exits: a command's last use of a large timeline
+/// skips freeing it object by object (about a tenth of a warm `board burndown`).
+public func keepUntilExit(_ value: Any) {
+    _ = Unmanaged.passRetained(KeptValue(value))
+}
+
+private final class KeptValue {
+    let value: Any
+    init(_ value: Any) { self.value = value }
 }

@@ -22,6 +22,7 @@ extension Board {
             let workspace = try global.workspace()
             let window = try workspace.reportIteration(iteration)
             let timeline = try workspace.timeline(allParents: allParents, progress: historyProgress)
+            defer { keepUntilExit(timeline) }
             report(timeline.warnings)
             let (commitment, days) = workspace.burndown(window, timeline: timeline)
             switch format {

@@ -25,6 +25,7 @@ extension Board {
             }
             let workspace = try global.workspace()
             let timeline = try workspace.timeline(allParents: allParents, progress: historyProgress)
+            defer { keepUntilExit(timeline) }
             report(timeline.warnings)
             let last = to ?? Workspace.today
             let first = from ?? timeline.dated.first?.date ?? last

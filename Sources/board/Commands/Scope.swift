@@ -20,6 +20,7 @@ extension Board {
             let workspace = try global.workspace()
             let window = try workspace.reportIteration(iteration)
             let timeline = try workspace.timeline(allParents: allParents, progress: historyProgress)
+            defer { keepUntilExit(timeline) }
             report(timeline.warnings)
             let scope = ScopeReport(iteration: window, timeline: timeline)
             func pts(_ p: Double?) -> String { p?.compact ?? "" }

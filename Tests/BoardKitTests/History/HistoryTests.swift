@@ -289,13 +289,17 @@ struct HistoryFixture {
         // The record cache (`records-v1-…`, Workspace.load) lives in the same folder.
         let files = try FileManager.default.contentsOfDirectory(atPath: cacheDir).filter { $0.hasPrefix("timeline-") }
         #expect(files.count == 1)
-        let cached = try JSONDecoder().decode(Timeline.self, from: Data(contentsOf: URL(fileURLWithPath: cacheDir + "/" + files[0])))
+        let cache = TimelineCache(gitDir: f.dir + "/.git/", prefix: "", allParents: false)
+        #expect(cache.file == cacheDir + "/" + files[0])
+        let cached = try #require(cache.load())
         #expect(cached.tip == f.commits["c8"]!)
         #expect(try f.sandbox.board("scope", "S1", "--format", "json", in: f.dir).stdout == first.stdout)
         // The second run reads the cache, not history: a name planted in it shows up.
-        let file = URL(fileURLWithPath: cacheDir + "/" + files[0])
+        let file = URL(fileURLWithPath: cache.file)
         let original = try Data(contentsOf: file)
-        try Data(String(decoding: original, as: UTF8.self).replacingOccurrences(of: "\"dave\"", with: "\"planted\"").utf8).write(to: file)
+        var planted = cached
+        for i in planted.entries.indices where planted.entries[i].commit.author == "dave" { planted.entries[i].commit.author = "planted" }
+        cache.save(planted)
         #expect(try f.sandbox.board("scope", "S1", in: f.dir).stdout.contains("planted"))
         try original.write(to: file)
         // A new commit extends the cached walk: D back to 5 points on 03-13 is a re-estimate of +2.

@@ -1,0 +1,140 @@
+import Foundation
+
+/// A blob read at a path (the path goes into the parsed state and its diagnostics).
+struct BlobKey: Hashable, Sendable {
+    var blob: OID
+    var path: String
+}
+
+/// What one commit changed under the board, read ahead of the fold.
+struct CommitRead: Sendable {
+    var info: CommitInfo
+    /// Changed files whose old and new paths (when present) are in the backlog.
+    var items: [FileChange]
+    /// Ids of the iteration files this commit wrote with a `commitment`, in diff order.
+    var committed: [String]
+}
+
+/// Reads commits' tree diffs and parses the changed item blobs, on several threads when there
+/// are enough commits. Each thread has its own `git_repository` handle and takes runs of
+/// consecutive commits (so libgit2's tree cache still serves a parent's tree). The results come
+/// back in commit order; the timeline is folded from them on one thread.
+struct HistoryReader {
+    let gitDir: String
+    let prefix: String
+    let backlog: String
+    let iterations: String
+
+    /// Commits per run taken by a thread.
+    var run = 50
+    /// At most this many threads (default: the cores, up to 4).
+    var threads: Int?
+
+    func read(_ commits: [OID], progress: ((Int, Int) -> Void)?) throws -> (commits: [CommitRead], parsed: [BlobKey: Result<ItemState, BoardError>]) {
+        let runs = (commits.count + run - 1) / run
+        let threads = Repository.threadSafe ? min(self.threads ?? min(ProcessInfo.processInfo.activeProcessorCount, 4), runs) : 1
+        let shared = Shared(runs: runs)
+        guard !commits.isEmpty else { return ([], [:]) }
+        let done = DispatchGroup()
+        for _ in 1..<max(1, threads) {
+            done.enter()
+            Thread { [self] in work(commits, shared); done.leave() }.start()
+        }
+        // This thread works too, and reports progress.
+        var reported = 0
+        work(commits, shared) { reported = $0; progress?($0, commits.count) }
+        done.wait()
+        if reported < commits.count { progress?(commits.count, commits.count) }
+        return try shared.result(count: commits.count)
+    }
+
+    func work(_ commits: [OID], _ shared: Shared, progress: ((Int) -> Void)? = nil) {
+        do {
+            let repository = try Repository.open(gitDir: gitDir)
+            var parsed: [BlobKey: Result<ItemState, BoardError>] = [:]
+            while let run = shared.take() {
+                let range = (run * self.run)..<min(commits.count, (run + 1) * self.run)
+                let reads = try range.map { try read(commits[$0], in: repository, parsed: &parsed) }
+                let done = shared.finish(run, reads)
+                progress?(done)
+            }
+            shared.merge(parsed)
+        } catch {
+            shared.fail(error)
+        }
+    }
+
+    /// One commit: its info, the changed files, and every changed item blob parsed.
+    func read(_ oid: OID, in repository: Repository, parsed: inout [BlobKey: Result<ItemState, BoardError>]) throws -> CommitRead {
+        let info = try repository.commitInfo(oid)
+        let parent = info.parents.first.flatMap(OID.init(hex:))
+        var items: [FileChange] = []
+        var committed: [String] = []
+        for file in try repository.changes(from: .commit(parent), to: .commit(oid), under: [backlog, iterations]) {
+            if let path = file.newPath, let blob = file.newBlob, path.hasPrefix(iterations + "/") {
+                if let record = try? Record(path: path, data: try repository.blob(blob)), record.has("commitment"), !record.id.isEmpty {
+                    committed.append(record.id)
+                }
+                continue
+            }
+            guard file.oldPath?.hasPrefix(backlog + "/") ?? true, file.newPath?.hasPrefix(backlog + "/") ?? true else { continue }
+            items.append(file)
+            for (path, blob) in [(file.oldPath, file.oldBlob), (file.newPath, file.newBlob)] {
+                guard let path, let blob else { continue }
+                let boardPath = String(path.dropFirst(prefix.count))
+                guard boardPath.hasSuffix(".md") else { continue }
+                let key = BlobKey(blob: blob, path: boardPath)
+                if parsed[key] == nil { parsed[key] = ItemReader.parse(path: boardPath) { try repository.blob(blob) } }
+            }
+        }
+        return CommitRead(info: info, items: items, committed: committed)
+    }
+
+    /// State shared by the threads: the next run to take, finished runs, parsed blobs, the first error.
+    final class Shared: @unchecked Sendable {
+        let lock = NSLock()
+        let runs: Int
+        var next = 0
+        var doneCount = 0
+        var finished: [[CommitRead]]
+        var parsed: [BlobKey: Result<ItemState, BoardError>] = [:]
+        var error: Error?
+
+        init(runs: Int) {
+            self.runs = runs
+            finished = Array(repeating: [], count: runs)
+        }
+
+        func take() -> Int? {
+            lock.lock(); defer { lock.unlock() }
+            guard error == nil, next < runs else { return nil }
+            next += 1
+            return next - 1
+        }
+
+        /// Stores a run's results; returns how many commits are done.
+        func finish(_ run: Int, _ reads: [CommitRead]) -> Int {
+            lock.lock(); defer { lock.unlock() }
+            finished[run] = reads
+            doneCount += reads.count
+            return doneCount
+        }
+
+        func merge(_ more: [BlobKey: Result<ItemState, BoardError>]) {
+            lock.lock(); defer { lock.unlock() }
+            if parsed.isEmpty { parsed = more } else { parsed.merge(more) { a, _ in a } }
+        }
+
+        func fail(_ e: Error) {
+            lock.lock(); defer { lock.unlock() }
+            if error == nil { error = e }
+        }
+
+        func result(count: Int) throws -> (commits: [CommitRead], parsed: [BlobKey: Result<ItemState, BoardError>]) {
+            if let error { throw error }
+            let commits = finished.flatMap { $0 }
+            precondition(commits.count == count)
+            return (commits, parsed)
+        }
+    }
+}
