@@ -113,6 +113,14 @@ extension Repository {
     /// The files that differ between two sides under the given folders (work-tree relative,
     /// e.g. `backlog/`), with `git mv` renames found by similarity.
     public func changes(from old: TreeSide, to new: TreeSide, under folders: [String]) throws -> [FileChange] {
+        if case .commit(let a) = old, case .commit(let b) = new, let found = try treeChanges(from: a, to: b, under: folders) {
+            return found
+        }
+        return try diffChanges(from: old, to: new, under: folders)
+    }
+
+    /// `changes` through libgit2's diff, with its rename detection.
+    func diffChanges(from old: TreeSide, to new: TreeSide, under folders: [String]) throws -> [FileChange] {
         var options = git_diff_options()
         try GitError.check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "cannot set up a diff")
         options.flags = GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
@@ -167,6 +175,109 @@ extension Repository {
                                   newBlob: hasNew ? blob(delta.new_file) : nil))
         }
         return out
+    }
+
+    /// Commit-to-commit changes read straight from the trees, as git's own tree diff does: only
+    /// differing subtrees are opened and entries are walked in tree order, with no pathspec
+    /// matching per entry (libgit2's diff spent most of a history walk there). Nil, to let libgit2
+    /// do it, when a commit both adds and deletes files (renames are found by similarity there)
+    /// or a folder is not a folder.
+    func treeChanges(from old: OID?, to new: OID?, under folders: [String]) throws -> [FileChange]? {
+        let oldRoot = try treePointer(.commit(old)), newRoot = try treePointer(.commit(new))
+        defer { git_tree_free(oldRoot); git_tree_free(newRoot) }
+        var out: [FileChange] = []
+        for folder in folders.sorted() {
+            guard let a = try subtree(oldRoot, folder) else { return nil }
+            defer { git_tree_free(a) }
+            guard let b = try subtree(newRoot, folder) else { return nil }
+            defer { git_tree_free(b) }
+            try diffTrees(a, b, prefix: folder + "/", into: &out)
+        }
+        let adds = out.contains { $0.oldPath == nil }, deletes = out.contains { $0.newPath == nil }
+        return adds && deletes ? nil : out
+    }
+
+    /// The tree at `path` in `root`: `.some(nil)` when there is none, nil when the path is not a folder.
+    private func subtree(_ root: OpaquePointer?, _ path: String) throws -> OpaquePointer?? {
+        guard let root else { return .some(nil) }
+        var entry: OpaquePointer?
+        let rc = git_tree_entry_bypath(&entry, root, path)
+        if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return .some(nil) }
+        try GitError.check(rc, "cannot read \(path)")
+        defer { git_tree_entry_free(entry) }
+        guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return nil }
+        return .some(try lookupTree(entry!))
+    }
+
+    /// Appends the files that differ between two trees (either may be nil: empty), in path order.
+    private func diffTrees(_ a: OpaquePointer?, _ b: OpaquePointer?, prefix: String, into out: inout [FileChange]) throws {
+        if let a, let b, git_oid_equal(git_tree_id(a), git_tree_id(b)) == 1 { return }
+        let countA = a.map(git_tree_entrycount) ?? 0, countB = b.map(git_tree_entrycount) ?? 0
+        var i = 0, j = 0
+        while i < countA || j < countB {
+            let ea = i < countA ? git_tree_entry_byindex(a, i) : nil
+            let eb = j < countB ? git_tree_entry_byindex(b, j) : nil
+            let order = ea.flatMap { ea in eb.map { eb in Self.treeOrder(ea, eb) } } ?? (ea == nil ? 1 : -1)
+            if order < 0 {
+                try side(ea!, prefix: prefix, old: true, into: &out)
+                i += 1
+            } else if order > 0 {
+                try side(eb!, prefix: prefix, old: false, into: &out)
+                j += 1
+            } else {
+                i += 1
+                j += 1
+                let (ea, eb) = (ea!, eb!)
+                if git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) == 1
+                    && git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb) { continue }
+                let name = prefix + String(cString: git_tree_entry_name(ea))
+                switch (git_tree_entry_type(ea) == GIT_OBJECT_TREE, git_tree_entry_type(eb) == GIT_OBJECT_TREE) {
+                case (true, true):
+                    let (ta, tb) = (try lookupTree(ea), try lookupTree(eb))
+                    defer { git_tree_free(ta); git_tree_free(tb) }
+                    try diffTrees(ta, tb, prefix: name + "/", into: &out)
+                case (false, false):
+                    out.append(FileChange(oldPath: name, newPath: name, oldBlob: OID(git_tree_entry_id(ea).pointee),
+                                          newBlob: OID(git_tree_entry_id(eb).pointee)))
+                default:
+                    try side(ea, prefix: prefix, old: true, into: &out)
+                    try side(eb, prefix: prefix, old: false, into: &out)
+                }
+            }
+        }
+    }
+
+    /// An entry only one side has: a deleted (old) or added file, or every file of such a folder.
+    private func side(_ entry: OpaquePointer, prefix: String, old: Bool, into out: inout [FileChange]) throws {
+        let name = prefix + String(cString: git_tree_entry_name(entry))
+        if git_tree_entry_type(entry) == GIT_OBJECT_TREE {
+            let tree = try lookupTree(entry)
+            defer { git_tree_free(tree) }
+            try diffTrees(old ? tree : nil, old ? nil : tree, prefix: name + "/", into: &out)
+        } else {
+            let blob = OID(git_tree_entry_id(entry).pointee)
+            out.append(old ? FileChange(oldPath: name, newPath: nil, oldBlob: blob, newBlob: nil)
+                           : FileChange(oldPath: nil, newPath: name, oldBlob: nil, newBlob: blob))
+        }
+    }
+
+    private func lookupTree(_ entry: OpaquePointer) throws -> OpaquePointer? {
+        var tree: OpaquePointer?
+        try GitError.check(git_tree_lookup(&tree, pointer, git_tree_entry_id(entry)), "cannot read a tree")
+        return tree
+    }
+
+    /// Git's tree order: names byte by byte, a folder's name as if it ended in `/`.
+    private static func treeOrder(_ a: OpaquePointer, _ b: OpaquePointer) -> Int {
+        let (na, nb) = (git_tree_entry_name(a)!, git_tree_entry_name(b)!)
+        let (la, lb) = (strlen(na), strlen(nb))
+        let common = min(la, lb)
+        let c = memcmp(na, nb, common)
+        if c != 0 { return Int(c) }
+        func next(_ name: UnsafePointer<CChar>, _ length: Int, _ entry: OpaquePointer) -> Int {
+            length > common ? Int(UInt8(bitPattern: name[common])) : (git_tree_entry_type(entry) == GIT_OBJECT_TREE ? 0x2F : 0)
+        }
+        return next(na, la, a) - next(nb, lb, b)
     }
 
     /// The tree of a side that has one (a commit); nil for the empty tree.

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import BoardKit
+
+/// History reads commit-to-commit changes from the trees itself; it must list what libgit2's diff lists.
+@Suite struct TreeDiffTests {
+    @Test func treeWalkMatchesLibgit2sDiff() throws {
+        let sandbox = try Sandbox()
+        let repo = try sandbox.makeRepo()
+        func commit(_ message: String, _ change: () throws -> Void) throws {
+            try change()
+            try sandbox.git("-C", repo, "add", "-A")
+            try sandbox.git("-C", repo, "commit", "-q", "--allow-empty", "-m", message)
+        }
+        func write(_ path: String, _ text: String) throws { try sandbox.write(text, to: path, in: repo) }
+        func remove(_ path: String) throws { try FileManager.default.removeItem(atPath: repo + "/" + path) }
+        try commit("first") {
+            for name in ["a", "b", "c", "d", "e"] { try write("backlog/\(name).md", "---\nid: \(name)\n---\n") }
+            try write("iterations/S1.md", "---\nid: S1\n---\n")
+            try write("other/x.md", "x")
+        }
+        try commit("modify two, touch another folder") {
+            try write("backlog/b.md", "---\nid: b\nstatus: done\n---\n")
+            try write("backlog/d.md", "---\nid: d\npoints: 3\n---\n")
+            try write("other/x.md", "y")
+        }
+        try commit("add a nested folder and names that sort around it") {
+            try write("backlog/n/inner.md", "inner")
+            try write("backlog/n.md", "---\nid: n\n---\n")
+            try write("backlog/n-z.md", "---\nid: nz\n---\n")
+        }
+        try commit("delete, and edit a nested file") {
+            try remove("backlog/a.md")
+            try write("backlog/n/inner.md", "inner 2")
+        }
+        try commit("executable bit only") {
+            #expect(chmod(repo + "/backlog/c.md", 0o755) == 0)
+        }
+        try commit("a file becomes a folder") {
+            try remove("backlog/e.md")
+            try write("backlog/e.md/deep.md", "deep")
+        }
+        try commit("rename with an edit") {
+            try remove("backlog/d.md")
+            try write("backlog/d-renamed.md", "---\nid: d\npoints: 5\n---\n")
+        }
+        try commit("remove the nested folder and the iterations") {
+            try remove("backlog/n")
+            try remove("iterations")
+        }
+        try commit("nothing under the folders") { try write("other/y.md", "y") }
+
+        let repository = try Repository.discover(from: repo)
+        let commits = try sandbox.git("-C", repo, "rev-list", "--reverse", "HEAD").split(separator: "\n").map { OID(hex: String($0))! }
+        var walked = 0, declined = 0
+        for (n, oid) in commits.enumerated() {
+            let parent = n == 0 ? nil : commits[n - 1]
+            for folders in [["backlog", "iterations"], ["backlog"], ["iterations"]] {
+                let expected = try repository.diffChanges(from: .commit(parent), to: .commit(oid), under: folders)
+                if let walk = try repository.treeChanges(from: parent, to: oid, under: folders) {
+                    #expect(walk == expected, "commit \(n), \(folders)")
+                    walked += 1
+                } else {
+                    // Only commits that both add and delete files are left to libgit2, which may pair them as renames.
+                    #expect(expected.contains { $0.oldPath != $0.newPath }, "commit \(n)")
+                    declined += 1
+                }
+            }
+        }
+        #expect(walked >= 20 && declined >= 2)
+        // A file where a folder is expected is left to libgit2.
+        #expect(try repository.treeChanges(from: commits[0], to: commits[1], under: ["backlog/b.md"]) == nil)
+    }
+}
