@@ -486,10 +486,21 @@ public struct YAMLPair: Equatable, Sendable {
 
 /// True for a calendar date written `YYYY-MM-DD`.
 public func isDate(_ s: String) -> Bool {
-    let parts = s.split(separator: "-", omittingEmptySubsequences: false)
-    guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-          let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil else { return false }
-    return (1...12).contains(month) && (1...31).contains(day)
+    // On bytes, no allocation: history reports call this for every item.
+    var text = s
+    return text.withUTF8 { b in
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return false }
+        func digits(_ range: Range<Int>) -> Int? {
+            var n = 0
+            for i in range {
+                guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }
+                n = n * 10 + Int(b[i] - 0x30)
+            }
+            return n
+        }
+        guard digits(0..<4) != nil, let month = digits(5..<7), let day = digits(8..<10) else { return false }
+        return (1...12).contains(month) && (1...31).contains(day)
+    }
 }
 
 extension Node {
