@@ -9,24 +9,57 @@ import Yams
 /// `@unchecked Sendable`: Yams nodes are values whose tags resolve lazily; a document is only
 /// ever used by one thread at a time (parsed in parallel, then handed over whole).
 public struct FrontMatterDocument: @unchecked Sendable {
+    /// The stored state, shared between copies until one of them is edited (copy on write):
+    /// copying a document, or a `Record`, costs one retain instead of one per field.
+    private final class Storage {
+        var head: [UInt8]
+        var lines: [String]
+        var tail: [UInt8]
+        var firstLine: Int
+        var crlf: Bool
+        var keys: [String] = []
+        var values: [FieldValue] = []
+        var lineIndexes: [Int] = []
+        var origin: String?
+
+        init(head: [UInt8], lines: [String], tail: [UInt8], firstLine: Int, crlf: Bool, origin: String?) {
+            self.head = head
+            self.lines = lines
+            self.tail = tail
+            self.firstLine = firstLine
+            self.crlf = crlf
+            self.origin = origin
+        }
+
+        func copy() -> Storage {
+            let other = Storage(head: head, lines: lines, tail: tail, firstLine: firstLine, crlf: crlf, origin: origin)
+            other.keys = keys
+            other.values = values
+            other.lineIndexes = lineIndexes
+            return other
+        }
+    }
+
+    private var storage: Storage
+
     /// Bytes before the first front-matter line: an optional BOM and the opening `---` line.
-    private(set) var head: [UInt8]
+    var head: [UInt8] { storage.head }
     /// Front-matter lines without their `\n` (a `\r` of a CRLF file stays in the line).
-    var lines: [String]
+    var lines: [String] { storage.lines }
     /// The closing `---` line and the body, untouched.
-    private(set) var tail: [UInt8]
+    var tail: [UInt8] { storage.tail }
     /// 1-based line number in the file of the first front-matter line.
-    public private(set) var firstLine: Int
-    private(set) var crlf: Bool
+    public var firstLine: Int { storage.firstLine }
+    var crlf: Bool { storage.crlf }
 
     /// Top-level keys in file order, their values and 0-based indexes into `lines`.
-    public private(set) var keys: [String] = []
-    public private(set) var values: [FieldValue] = []
-    private(set) var lineIndexes: [Int] = []
+    public var keys: [String] { storage.keys }
+    public var values: [FieldValue] { storage.values }
+    var lineIndexes: [Int] { storage.lineIndexes }
 
     /// Set on a document built from the record cache: the file's absolute path. Such a
     /// document holds fields only (no lines, no body); `body`, `data` and edits read the file again.
-    public private(set) var origin: String?
+    public var origin: String? { storage.origin }
 
     /// Top-level fields in file order as Yams nodes, with their 0-based index into `lines`.
     public var fields: [(key: String, value: Node, line: Int)] {
@@ -49,8 +82,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
               Self.isDelimiter(bytes[start..<firstEnd], dash: true) else {
             throw fail(1, "missing front matter: the file must start with a line ---")
         }
-        crlf = firstEnd > start && bytes[firstEnd - 1] == 0x0D
-        head = Array(bytes[..<(firstEnd + 1)])
+        let crlf = firstEnd > start && bytes[firstEnd - 1] == 0x0D
         var lineStart = firstEnd + 1
         var closing: Int?
         var lineNumber = 2
@@ -82,30 +114,24 @@ public struct FrontMatterDocument: @unchecked Sendable {
         }) {
             throw fail(bad + 2, "line break other than LF or CRLF (a lone CR, NEL, U+2028 or U+2029) in front matter")
         }
-        lines = split
-        tail = Array(bytes[closing...])
-        firstLine = 2
-        origin = nil
+        storage = Storage(head: Array(bytes[..<(firstEnd + 1)]), lines: split, tail: Array(bytes[closing...]),
+                          firstLine: 2, crlf: crlf, origin: nil)
         setFields(try parseFields(path: path))
     }
 
     /// A document of fields only, from the record cache; `origin` is the file's absolute path.
     init(cachedKeys keys: [String], values: [FieldValue], lineIndexes: [Int], firstLine: Int, origin: String) {
-        head = []
-        lines = []
-        tail = []
-        crlf = false
-        self.firstLine = firstLine
-        self.keys = keys
-        self.values = values
-        self.lineIndexes = lineIndexes
-        self.origin = origin
+        storage = Storage(head: [], lines: [], tail: [], firstLine: firstLine, crlf: false, origin: origin)
+        storage.keys = keys
+        storage.values = values
+        storage.lineIndexes = lineIndexes
     }
 
-    private mutating func setFields(_ fields: [FlatFrontMatter.Field]) {
-        keys = fields.map(\.key)
-        values = fields.map(\.value)
-        lineIndexes = fields.map(\.line)
+    /// Only on a storage this document owns alone (after `materialize`, or in `init`).
+    private func setFields(_ fields: [FlatFrontMatter.Field]) {
+        storage.keys = fields.map(\.key)
+        storage.values = fields.map(\.value)
+        storage.lineIndexes = fields.map(\.line)
     }
 
     /// The whole document read again from its file (for a cache-built one). A file that can no
@@ -120,9 +146,14 @@ public struct FrontMatterDocument: @unchecked Sendable {
         }
     }
 
-    /// Replaces a cache-built document by the file's full text before an edit.
+    /// Before an edit: replaces a cache-built document by the file's full text, and gives
+    /// this document storage of its own when a copy shares it.
     private mutating func materialize() {
-        if origin != nil { self = reread() }
+        if origin != nil {
+            self = reread()
+        } else if !isKnownUniquelyReferenced(&storage) {
+            storage = storage.copy()
+        }
     }
 
     /// The 1-based line holding byte `offset`.
@@ -314,10 +345,10 @@ public struct FrontMatterDocument: @unchecked Sendable {
             if range.count == 1, newLines.count == 1, let comment = Self.trailingComment(lines[range.lowerBound]) {
                 newLines[0] = String(newLines[0].dropLast(eol.count)) + " " + comment + eol
             }
-            lines.replaceSubrange(range, with: newLines)
+            storage.lines.replaceSubrange(range, with: newLines)
         } else {
             let insertAt = keys.isEmpty ? lines.count : span(ofFieldAt: keys.count - 1).upperBound
-            lines.insert(contentsOf: newLines, at: insertAt)
+            storage.lines.insert(contentsOf: newLines, at: insertAt)
         }
         reindex()
     }
@@ -326,7 +357,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
     public mutating func remove(_ key: String) {
         materialize()
         guard let index = keys.firstIndex(of: key) else { return }
-        lines.removeSubrange(span(ofFieldAt: index))
+        storage.lines.removeSubrange(span(ofFieldAt: index))
         reindex()
     }
 
@@ -354,7 +385,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
         return start..<end
     }
 
-    private mutating func reindex() {
+    private func reindex() {
         // The edited text was produced from valid YAML and valid values, so it parses.
         if let fields = try? parseFields(path: "") { setFields(fields) }
     }
