@@ -76,26 +76,12 @@ public struct FrontMatterDocument: @unchecked Sendable {
         }
         if bytes.isEmpty { throw fail(1, "empty file: expected front matter starting with ---") }
         if let nul = bytes.firstIndex(of: 0) { throw fail(Self.line(at: nul, in: bytes[...]), "binary file (contains NUL bytes)") }
-        var start = 0
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
-        guard let firstEnd = bytes[start...].firstIndex(of: 0x0A),
-              Self.isDelimiter(bytes[start..<firstEnd], dash: true) else {
+        guard let (firstEnd, found) = Self.delimiters(bytes) else {
             throw fail(1, "missing front matter: the file must start with a line ---")
         }
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let crlf = firstEnd > start && bytes[firstEnd - 1] == 0x0D
-        var lineStart = firstEnd + 1
-        var closing: Int?
-        var lineNumber = 2
-        while lineStart < bytes.count {
-            let end = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
-            if Self.isDelimiter(bytes[lineStart..<end], dash: true) || Self.isDelimiter(bytes[lineStart..<end], dash: false) {
-                closing = lineStart
-                break
-            }
-            lineStart = end + 1
-            lineNumber += 1
-        }
-        guard let closing else { throw fail(1, "unterminated front matter: no closing --- line") }
+        guard let closing = found else { throw fail(1, "unterminated front matter: no closing --- line") }
         let fmBytes = bytes[(firstEnd + 1)..<closing]
         if fmBytes.count > Self.maxFrontMatterBytes {
             throw fail(2, "front matter is larger than \(Self.maxFrontMatterBytes / 1024) KiB")
@@ -144,6 +130,23 @@ public struct FrontMatterDocument: @unchecked Sendable {
         } catch {
             fatalError("\(origin) changed while board was running: \(error)")
         }
+    }
+
+    /// The offset of the `\n` ending the opening `---` line and of the closing line's start
+    /// (nil when unterminated); nil when the file does not start with `---`.
+    static func delimiters(_ bytes: [UInt8]) -> (firstEnd: Int, closing: Int?)? {
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        guard let firstEnd = bytes[start...].firstIndex(of: 0x0A),
+              isDelimiter(bytes[start..<firstEnd], dash: true) else { return nil }
+        var lineStart = firstEnd + 1
+        while lineStart < bytes.count {
+            let end = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
+            if isDelimiter(bytes[lineStart..<end], dash: true) || isDelimiter(bytes[lineStart..<end], dash: false) {
+                return (firstEnd, lineStart)
+            }
+            lineStart = end + 1
+        }
+        return (firstEnd, nil)
     }
 
     /// Before an edit: replaces a cache-built document by the file's full text, and gives
@@ -304,22 +307,37 @@ public struct FrontMatterDocument: @unchecked Sendable {
     // MARK: Reading
 
     public func value(_ key: String) -> Node? {
-        keys.firstIndex(of: key).map { values[$0].node }
+        index(of: key).map { values[$0].node }
     }
 
     /// A field's value without building Yams nodes.
     public func field(_ key: String) -> FieldValue? {
-        keys.firstIndex(of: key).map { values[$0] }
+        index(of: key).map { values[$0] }
     }
 
     /// The 1-based file line of a key, for diagnostics.
     public func lineNumber(of key: String) -> Int? {
-        keys.firstIndex(of: key).map { lineIndexes[$0] + firstLine }
+        index(of: key).map { lineIndexes[$0] + firstLine }
+    }
+
+    /// The index of a key; lengths are compared first, which is much cheaper than a string comparison.
+    func index(of key: String) -> Int? {
+        let count = key.utf8.count
+        return storage.keys.firstIndex { $0.utf8.count == count && $0 == key }
     }
 
     /// The body after the closing delimiter line.
     public var body: Data {
-        if origin != nil { return reread().body }
+        if let origin {
+            // The cache vouches for the front matter: find the body without parsing it again.
+            guard let data = try? Workspace.readFile(origin, display: origin), case let bytes = [UInt8](data),
+                  let closing = Self.delimiters(bytes)?.closing else { return reread().body }
+            return Self.body(tail: bytes[closing...])
+        }
+        return Self.body(tail: tail[...])
+    }
+
+    private static func body(tail: ArraySlice<UInt8>) -> Data {
         guard let end = tail.firstIndex(of: 0x0A) else { return Data() }
         return Data(tail[(end + 1)...])
     }
@@ -541,13 +559,16 @@ extension Node {
     private static let floatBytes = Set("0123456789+-.eE_".utf8)
 
     static func classify(plain s: String) -> Tag.Name {
-        switch s {
-        case "", "~", "null", "Null", "NULL": return .null
-        case "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO",
-             "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N":
-            return .bool
-        case ".inf", ".Inf", ".INF", "+.inf", "-.inf", "+.Inf", "-.Inf", ".nan", ".NaN", ".NAN": return .float
-        default: break
+        // No keyword is longer than 5 bytes: longer text skips the string comparisons.
+        if s.utf8.count <= 5 {
+            switch s {
+            case "", "~", "null", "Null", "NULL": return .null
+            case "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO",
+                 "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N":
+                return .bool
+            case ".inf", ".Inf", ".INF", "+.inf", "-.inf", "+.Inf", "-.Inf", ".nan", ".NaN", ".NAN": return .float
+            default: break
+            }
         }
         guard let first = s.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
                 || first == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return .str }

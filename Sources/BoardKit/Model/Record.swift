@@ -51,7 +51,7 @@ public struct Record: Sendable {
     /// A list of scalars; a single scalar counts as a one-element list.
     public func strings(_ key: String) -> [String] { document.field(key)?.strings ?? [] }
 
-    public func has(_ key: String) -> Bool { document.keys.contains(key) }
+    public func has(_ key: String) -> Bool { document.index(of: key) != nil }
 
     public mutating func set(_ key: String, _ value: YAMLValue) { document.set(key, value) }
     public mutating func remove(_ key: String) { document.remove(key) }

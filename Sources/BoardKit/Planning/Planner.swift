@@ -110,7 +110,7 @@ extension Workspace {
         let items = ordered(snapshot.items)
         let byID = Dictionary(items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let closed = Set(all.filter { $0.state == .closed }.map(\.id))
-        let carried = Set(all.last { $0.outcome?.carriedTo == target.id }?.outcome?.notCompleted.map(\.id) ?? [])
+        let carried = Set(all.last { $0.carriedTo == target.id }?.outcome?.notCompleted.map(\.id) ?? [])
         var taken = Set<String>()
         var total = 0.0
         func take(_ item: Record, _ source: String) {
