@@ -315,6 +315,11 @@ public struct FrontMatterDocument: @unchecked Sendable {
         index(of: key).map { values[$0] }
     }
 
+    /// A field's text, number or list, read in place (no copy of the value).
+    func string(_ key: String) -> String? { index(of: key).flatMap { storage.values[$0].string } }
+    func number(_ key: String) -> Double? { index(of: key).flatMap { storage.values[$0].number } }
+    func strings(_ key: String) -> [String]? { index(of: key).map { storage.values[$0].strings } }
+
     /// The 1-based file line of a key, for diagnostics.
     public func lineNumber(of key: String) -> Int? {
         index(of: key).map { lineIndexes[$0] + firstLine }

@@ -43,13 +43,13 @@ public struct Record: Sendable {
     public var dependsOn: [String] { strings("depends_on") }
 
     /// A scalar value as text (numbers and dates in their written form); nil when absent, null or not a scalar.
-    public func string(_ key: String) -> String? { document.field(key)?.string }
+    public func string(_ key: String) -> String? { document.string(key) }
 
     /// A numeric value; nil when absent or not a number.
-    public func number(_ key: String) -> Double? { document.field(key)?.number }
+    public func number(_ key: String) -> Double? { document.number(key) }
 
     /// A list of scalars; a single scalar counts as a one-element list.
-    public func strings(_ key: String) -> [String] { document.field(key)?.strings ?? [] }
+    public func strings(_ key: String) -> [String] { document.strings(key) ?? [] }
 
     public func has(_ key: String) -> Bool { document.index(of: key) != nil }
 
