@@ -72,8 +72,11 @@ public enum Checker {
             if !status.isEmpty, !board.config.statuses.contains(where: { $0.name == status }) {
                 report("status", "unknown status \(status) (the workflow is \(board.config.statuses.map(\.name).joined(separator: ", ")))")
             }
-            for (key, value) in zip(item.document.keys, item.document.values) where FieldKind.numbers.contains(key) {
-                if let text = value.string, value.number == nil { report(key, "\(key) must be a number, not \(quoted(text))") }
+            let document = item.document, values = document.values
+            for key in FieldKind.numbers {
+                if let i = document.index(of: key), let text = values[i].string, values[i].number == nil {
+                    report(key, "\(key) must be a number, not \(quoted(text))")
+                }
             }
             if let points = item.points {
                 if points < 0 { report("points", "points cannot be negative") }
@@ -81,8 +84,8 @@ public enum Checker {
                     report("points", "\(YAMLValue.format(points)) is not on the point scale \(scale.map(YAMLValue.format).joined(separator: ", "))")
                 }
             }
-            for (key, value) in zip(item.document.keys, item.document.values) where key == "tags" || key == "depends_on" {
-                if case .node(.mapping) = value { report(key, "\(key) must be a list") }
+            for key in ["tags", "depends_on"] {
+                if let i = document.index(of: key), case .node(.mapping) = values[i] { report(key, "\(key) must be a list") }
             }
         }
         return out
