@@ -70,6 +70,8 @@ public struct Record: Sendable {
     /// Acceptance criteria: Markdown checklist lines in the body.
     public var checklist: [(done: Bool, text: String)] {
         bodyText.split(whereSeparator: \.isNewline).compactMap { line in
+            // Most lines hold no `[`: skip trimming them (Foundation, slow).
+            guard line.utf8.contains(UInt8(ascii: "[")) else { return nil }
             let t = line.trimmingCharacters(in: .whitespaces)
             for (mark, done) in [("- [ ] ", false), ("- [x] ", true), ("- [X] ", true), ("* [ ] ", false), ("* [x] ", true)]
                 where t.hasPrefix(mark) {
