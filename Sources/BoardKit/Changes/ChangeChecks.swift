@@ -36,8 +36,10 @@ extension Checker {
             let key = item.has("needs_change") ? "needs_change" : "tags"
             out.append(diagnostic(item, key, "needs a change task but none is related to \(item.id) (board change add ... --related \(item.id))", .warning))
         }
+        let signOffs = board.changes.filter { $0.changeKind == "sign-off" && !board.isDone($0) }
+        if signOffs.isEmpty { return out }
         let byID = Dictionary(board.items.map { ($0.id.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
-        for change in board.changes where change.changeKind == "sign-off" && !board.isDone(change) {
+        for change in signOffs {
             let related = change.related.compactMap { byID[$0.lowercased()] }
             if !related.isEmpty, related.count == change.related.count, related.allSatisfy(board.isDone) {
                 out.append(diagnostic(change, "status", "sign-off is not done (status \(change.status)) but all its related items are done (\(related.map(\.id).joined(separator: ", ")))", .warning))

@@ -74,7 +74,7 @@ extension BoardSnapshot {
 
     /// True when an item says it needs organisational change: `needs_change: true` or a configured tag.
     public func needsChange(_ item: Record) -> Bool {
-        item.document.value("needs_change")?.bool == true
+        (item.has("needs_change") && item.document.value("needs_change")?.bool == true)
             || (!config.changeTags.isEmpty && item.tags.contains(where: config.changeTags.contains))
     }
 }

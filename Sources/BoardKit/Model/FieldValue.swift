@@ -27,6 +27,7 @@ public enum FieldValue: @unchecked Sendable {
     }
 
     static func isNull(plain s: String) -> Bool {
+        if s.utf8.count > 4 { return false }
         switch s {
         case "", "~", "null", "Null", "NULL": return true
         default: return false

@@ -9,24 +9,57 @@ import Yams
 /// `@unchecked Sendable`: Yams nodes are values whose tags resolve lazily; a document is only
 /// ever used by one thread at a time (parsed in parallel, then handed over whole).
 public struct FrontMatterDocument: @unchecked Sendable {
+    /// The stored state, shared between copies until one of them is edited (copy on write):
+    /// copying a document, or a `Record`, costs one retain instead of one per field.
+    private final class Storage {
+        var head: [UInt8]
+        var lines: [String]
+        var tail: [UInt8]
+        var firstLine: Int
+        var crlf: Bool
+        var keys: [String] = []
+        var values: [FieldValue] = []
+        var lineIndexes: [Int] = []
+        var origin: String?
+
+        init(head: [UInt8], lines: [String], tail: [UInt8], firstLine: Int, crlf: Bool, origin: String?) {
+            self.head = head
+            self.lines = lines
+            self.tail = tail
+            self.firstLine = firstLine
+            self.crlf = crlf
+            self.origin = origin
+        }
+
+        func copy() -> Storage {
+            let other = Storage(head: head, lines: lines, tail: tail, firstLine: firstLine, crlf: crlf, origin: origin)
+            other.keys = keys
+            other.values = values
+            other.lineIndexes = lineIndexes
+            return other
+        }
+    }
+
+    private var storage: Storage
+
     /// Bytes before the first front-matter line: an optional BOM and the opening `---` line.
-    private(set) var head: [UInt8]
+    var head: [UInt8] { storage.head }
     /// Front-matter lines without their `\n` (a `\r` of a CRLF file stays in the line).
-    var lines: [String]
+    var lines: [String] { storage.lines }
     /// The closing `---` line and the body, untouched.
-    private(set) var tail: [UInt8]
+    var tail: [UInt8] { storage.tail }
     /// 1-based line number in the file of the first front-matter line.
-    public private(set) var firstLine: Int
-    private(set) var crlf: Bool
+    public var firstLine: Int { storage.firstLine }
+    var crlf: Bool { storage.crlf }
 
     /// Top-level keys in file order, their values and 0-based indexes into `lines`.
-    public private(set) var keys: [String] = []
-    public private(set) var values: [FieldValue] = []
-    private(set) var lineIndexes: [Int] = []
+    public var keys: [String] { storage.keys }
+    public var values: [FieldValue] { storage.values }
+    var lineIndexes: [Int] { storage.lineIndexes }
 
     /// Set on a document built from the record cache: the file's absolute path. Such a
     /// document holds fields only (no lines, no body); `body`, `data` and edits read the file again.
-    public private(set) var origin: String?
+    public var origin: String? { storage.origin }
 
     /// Top-level fields in file order as Yams nodes, with their 0-based index into `lines`.
     public var fields: [(key: String, value: Node, line: Int)] {
@@ -43,27 +76,12 @@ public struct FrontMatterDocument: @unchecked Sendable {
         }
         if bytes.isEmpty { throw fail(1, "empty file: expected front matter starting with ---") }
         if let nul = bytes.firstIndex(of: 0) { throw fail(Self.line(at: nul, in: bytes[...]), "binary file (contains NUL bytes)") }
-        var start = 0
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
-        guard let firstEnd = bytes[start...].firstIndex(of: 0x0A),
-              Self.isDelimiter(bytes[start..<firstEnd], dash: true) else {
+        guard let (firstEnd, found) = Self.delimiters(bytes) else {
             throw fail(1, "missing front matter: the file must start with a line ---")
         }
-        crlf = firstEnd > start && bytes[firstEnd - 1] == 0x0D
-        head = Array(bytes[..<(firstEnd + 1)])
-        var lineStart = firstEnd + 1
-        var closing: Int?
-        var lineNumber = 2
-        while lineStart < bytes.count {
-            let end = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
-            if Self.isDelimiter(bytes[lineStart..<end], dash: true) || Self.isDelimiter(bytes[lineStart..<end], dash: false) {
-                closing = lineStart
-                break
-            }
-            lineStart = end + 1
-            lineNumber += 1
-        }
-        guard let closing else { throw fail(1, "unterminated front matter: no closing --- line") }
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let crlf = firstEnd > start && bytes[firstEnd - 1] == 0x0D
+        guard let closing = found else { throw fail(1, "unterminated front matter: no closing --- line") }
         let fmBytes = bytes[(firstEnd + 1)..<closing]
         if fmBytes.count > Self.maxFrontMatterBytes {
             throw fail(2, "front matter is larger than \(Self.maxFrontMatterBytes / 1024) KiB")
@@ -82,30 +100,24 @@ public struct FrontMatterDocument: @unchecked Sendable {
         }) {
             throw fail(bad + 2, "line break other than LF or CRLF (a lone CR, NEL, U+2028 or U+2029) in front matter")
         }
-        lines = split
-        tail = Array(bytes[closing...])
-        firstLine = 2
-        origin = nil
+        storage = Storage(head: Array(bytes[..<(firstEnd + 1)]), lines: split, tail: Array(bytes[closing...]),
+                          firstLine: 2, crlf: crlf, origin: nil)
         setFields(try parseFields(path: path))
     }
 
     /// A document of fields only, from the record cache; `origin` is the file's absolute path.
     init(cachedKeys keys: [String], values: [FieldValue], lineIndexes: [Int], firstLine: Int, origin: String) {
-        head = []
-        lines = []
-        tail = []
-        crlf = false
-        self.firstLine = firstLine
-        self.keys = keys
-        self.values = values
-        self.lineIndexes = lineIndexes
-        self.origin = origin
+        storage = Storage(head: [], lines: [], tail: [], firstLine: firstLine, crlf: false, origin: origin)
+        storage.keys = keys
+        storage.values = values
+        storage.lineIndexes = lineIndexes
     }
 
-    private mutating func setFields(_ fields: [FlatFrontMatter.Field]) {
-        keys = fields.map(\.key)
-        values = fields.map(\.value)
-        lineIndexes = fields.map(\.line)
+    /// Only on a storage this document owns alone (after `materialize`, or in `init`).
+    private func setFields(_ fields: [FlatFrontMatter.Field]) {
+        storage.keys = fields.map(\.key)
+        storage.values = fields.map(\.value)
+        storage.lineIndexes = fields.map(\.line)
     }
 
     /// The whole document read again from its file (for a cache-built one). A file that can no
@@ -120,9 +132,31 @@ public struct FrontMatterDocument: @unchecked Sendable {
         }
     }
 
-    /// Replaces a cache-built document by the file's full text before an edit.
+    /// The offset of the `\n` ending the opening `---` line and of the closing line's start
+    /// (nil when unterminated); nil when the file does not start with `---`.
+    static func delimiters(_ bytes: [UInt8]) -> (firstEnd: Int, closing: Int?)? {
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        guard let firstEnd = bytes[start...].firstIndex(of: 0x0A),
+              isDelimiter(bytes[start..<firstEnd], dash: true) else { return nil }
+        var lineStart = firstEnd + 1
+        while lineStart < bytes.count {
+            let end = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
+            if isDelimiter(bytes[lineStart..<end], dash: true) || isDelimiter(bytes[lineStart..<end], dash: false) {
+                return (firstEnd, lineStart)
+            }
+            lineStart = end + 1
+        }
+        return (firstEnd, nil)
+    }
+
+    /// Before an edit: replaces a cache-built document by the file's full text, and gives
+    /// this document storage of its own when a copy shares it.
     private mutating func materialize() {
-        if origin != nil { self = reread() }
+        if origin != nil {
+            self = reread()
+        } else if !isKnownUniquelyReferenced(&storage) {
+            storage = storage.copy()
+        }
     }
 
     /// The 1-based line holding byte `offset`.
@@ -273,22 +307,42 @@ public struct FrontMatterDocument: @unchecked Sendable {
     // MARK: Reading
 
     public func value(_ key: String) -> Node? {
-        keys.firstIndex(of: key).map { values[$0].node }
+        index(of: key).map { values[$0].node }
     }
 
     /// A field's value without building Yams nodes.
     public func field(_ key: String) -> FieldValue? {
-        keys.firstIndex(of: key).map { values[$0] }
+        index(of: key).map { values[$0] }
     }
+
+    /// A field's text, number or list, read in place (no copy of the value).
+    func string(_ key: String) -> String? { index(of: key).flatMap { storage.values[$0].string } }
+    func number(_ key: String) -> Double? { index(of: key).flatMap { storage.values[$0].number } }
+    func strings(_ key: String) -> [String]? { index(of: key).map { storage.values[$0].strings } }
 
     /// The 1-based file line of a key, for diagnostics.
     public func lineNumber(of key: String) -> Int? {
-        keys.firstIndex(of: key).map { lineIndexes[$0] + firstLine }
+        index(of: key).map { lineIndexes[$0] + firstLine }
+    }
+
+    /// The index of a key; lengths are compared first, which is much cheaper than a string comparison.
+    func index(of key: String) -> Int? {
+        let count = key.utf8.count
+        return storage.keys.firstIndex { $0.utf8.count == count && $0 == key }
     }
 
     /// The body after the closing delimiter line.
     public var body: Data {
-        if origin != nil { return reread().body }
+        if let origin {
+            // The cache vouches for the front matter: find the body without parsing it again.
+            guard let data = try? Workspace.readFile(origin, display: origin), case let bytes = [UInt8](data),
+                  let closing = Self.delimiters(bytes)?.closing else { return reread().body }
+            return Self.body(tail: bytes[closing...])
+        }
+        return Self.body(tail: tail[...])
+    }
+
+    private static func body(tail: ArraySlice<UInt8>) -> Data {
         guard let end = tail.firstIndex(of: 0x0A) else { return Data() }
         return Data(tail[(end + 1)...])
     }
@@ -314,10 +368,10 @@ public struct FrontMatterDocument: @unchecked Sendable {
             if range.count == 1, newLines.count == 1, let comment = Self.trailingComment(lines[range.lowerBound]) {
                 newLines[0] = String(newLines[0].dropLast(eol.count)) + " " + comment + eol
             }
-            lines.replaceSubrange(range, with: newLines)
+            storage.lines.replaceSubrange(range, with: newLines)
         } else {
             let insertAt = keys.isEmpty ? lines.count : span(ofFieldAt: keys.count - 1).upperBound
-            lines.insert(contentsOf: newLines, at: insertAt)
+            storage.lines.insert(contentsOf: newLines, at: insertAt)
         }
         reindex()
     }
@@ -326,7 +380,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
     public mutating func remove(_ key: String) {
         materialize()
         guard let index = keys.firstIndex(of: key) else { return }
-        lines.removeSubrange(span(ofFieldAt: index))
+        storage.lines.removeSubrange(span(ofFieldAt: index))
         reindex()
     }
 
@@ -354,7 +408,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
         return start..<end
     }
 
-    private mutating func reindex() {
+    private func reindex() {
         // The edited text was produced from valid YAML and valid values, so it parses.
         if let fields = try? parseFields(path: "") { setFields(fields) }
     }
@@ -521,13 +575,16 @@ extension Node {
     private static let floatBytes = Set("0123456789+-.eE_".utf8)
 
     static func classify(plain s: String) -> Tag.Name {
-        switch s {
-        case "", "~", "null", "Null", "NULL": return .null
-        case "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO",
-             "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N":
-            return .bool
-        case ".inf", ".Inf", ".INF", "+.inf", "-.inf", "+.Inf", "-.Inf", ".nan", ".NaN", ".NAN": return .float
-        default: break
+        // No keyword is longer than 5 bytes: longer text skips the string comparisons.
+        if s.utf8.count <= 5 {
+            switch s {
+            case "", "~", "null", "Null", "NULL": return .null
+            case "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO",
+                 "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N":
+                return .bool
+            case ".inf", ".Inf", ".INF", "+.inf", "-.inf", "+.Inf", "-.Inf", ".nan", ".NaN", ".NAN": return .float
+            default: break
+            }
         }
         guard let first = s.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
                 || first == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return .str }

@@ -43,15 +43,15 @@ public struct Record: Sendable {
     public var dependsOn: [String] { strings("depends_on") }
 
     /// A scalar value as text (numbers and dates in their written form); nil when absent, null or not a scalar.
-    public func string(_ key: String) -> String? { document.field(key)?.string }
+    public func string(_ key: String) -> String? { document.string(key) }
 
     /// A numeric value; nil when absent or not a number.
-    public func number(_ key: String) -> Double? { document.field(key)?.number }
+    public func number(_ key: String) -> Double? { document.number(key) }
 
     /// A list of scalars; a single scalar counts as a one-element list.
-    public func strings(_ key: String) -> [String] { document.field(key)?.strings ?? [] }
+    public func strings(_ key: String) -> [String] { document.strings(key) ?? [] }
 
-    public func has(_ key: String) -> Bool { document.keys.contains(key) }
+    public func has(_ key: String) -> Bool { document.index(of: key) != nil }
 
     public mutating func set(_ key: String, _ value: YAMLValue) { document.set(key, value) }
     public mutating func remove(_ key: String) { document.remove(key) }
@@ -70,6 +70,8 @@ public struct Record: Sendable {
     /// Acceptance criteria: Markdown checklist lines in the body.
     public var checklist: [(done: Bool, text: String)] {
         bodyText.split(whereSeparator: \.isNewline).compactMap { line in
+            // Most lines hold no `[`: skip trimming them (Foundation, slow).
+            guard line.utf8.contains(UInt8(ascii: "[")) else { return nil }
             let t = line.trimmingCharacters(in: .whitespaces)
             for (mark, done) in [("- [ ] ", false), ("- [x] ", true), ("- [X] ", true), ("* [ ] ", false), ("* [x] ", true)]
                 where t.hasPrefix(mark) {

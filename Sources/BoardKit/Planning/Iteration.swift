@@ -149,6 +149,13 @@ public struct Iteration: Sendable {
                           items: items, alreadyDone: yamlStrings(map["already_done"]))
     }
 
+    /// `outcome.carried_to`, without reading the rest of the outcome.
+    var carriedTo: String? {
+        guard case .mapping(let map)? = record.document.value("outcome") else { return nil }
+        // The last such key, as in `plainValue`'s dictionary.
+        return map.reversed().first { $0.key.string == "carried_to" }?.value.plainValue as? String
+    }
+
     public var outcome: Outcome? {
         guard let map = record.document.value("outcome")?.plainValue as? [String: Any] else { return nil }
         let completed = entries(map["completed"])

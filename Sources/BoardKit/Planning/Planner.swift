@@ -68,7 +68,9 @@ extension Workspace {
     ///   - last: how many closed iterations make the velocity window.
     public func plan(_ iterationID: String? = nil, velocity: Double? = nil, capacityOnly: Bool = false,
                      last: Int = 3) throws -> Plan {
-        let all = iterations().iterations
+        // One load of the board: the iterations come from the same snapshot as the items.
+        let snapshot = self.snapshot()
+        let all = sortedIterations(snapshot.iterations)
         let target: Iteration
         if let iterationID {
             target = try iteration(iterationID)
@@ -106,11 +108,10 @@ extension Workspace {
         var plan = Plan(iteration: target, forecastPoints: forecast, basis: basis, capacityDays: days,
                         capacity: capacity, unit: unit)
 
-        let snapshot = self.snapshot()
         let items = ordered(snapshot.items)
         let byID = Dictionary(items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let closed = Set(all.filter { $0.state == .closed }.map(\.id))
-        let carried = Set(all.last { $0.outcome?.carriedTo == target.id }?.outcome?.notCompleted.map(\.id) ?? [])
+        let carried = Set(all.last { $0.carriedTo == target.id }?.outcome?.notCompleted.map(\.id) ?? [])
         var taken = Set<String>()
         var total = 0.0
         func take(_ item: Record, _ source: String) {

@@ -65,14 +65,18 @@ public enum Checker {
                 out.append(diagnostic(item, key, message, severity))
             }
             out += requiredKeys(item, ["id", "title", "type", "status"])
-            if item.has("type"), !item.type.isEmpty, !itemTypes.contains(item.type) {
-                report("type", "unknown type \(item.type) (use \(itemTypes.joined(separator: ", ")))")
+            let type = item.type, status = item.status
+            if !type.isEmpty, !itemTypes.contains(type) {
+                report("type", "unknown type \(type) (use \(itemTypes.joined(separator: ", ")))")
             }
-            if !item.status.isEmpty, board.config.status(named: item.status) == nil {
-                report("status", "unknown status \(item.status) (the workflow is \(board.config.statuses.map(\.name).joined(separator: ", ")))")
+            if !status.isEmpty, !board.config.statuses.contains(where: { $0.name == status }) {
+                report("status", "unknown status \(status) (the workflow is \(board.config.statuses.map(\.name).joined(separator: ", ")))")
             }
-            for key in FieldKind.numbers where item.has(key) && item.string(key) != nil && item.number(key) == nil {
-                report(key, "\(key) must be a number, not \(quoted(item.string(key) ?? ""))")
+            let document = item.document, values = document.values
+            for key in FieldKind.numbers {
+                if let i = document.index(of: key), let text = values[i].string, values[i].number == nil {
+                    report(key, "\(key) must be a number, not \(quoted(text))")
+                }
             }
             if let points = item.points {
                 if points < 0 { report("points", "points cannot be negative") }
@@ -81,7 +85,7 @@ public enum Checker {
                 }
             }
             for key in ["tags", "depends_on"] {
-                if case .node(.mapping) = item.document.field(key) { report(key, "\(key) must be a list") }
+                if let i = document.index(of: key), case .node(.mapping) = values[i] { report(key, "\(key) must be a list") }
             }
         }
         return out
@@ -101,10 +105,11 @@ public enum Checker {
             out.append(diagnostic(record, record.has(key) ? key : nil, "missing required key \(key)"))
         }
         if record.has("id") {
-            if !isValidID(record.id) {
-                out.append(diagnostic(record, "id", "id \(quoted(record.id)) may only hold letters, digits, -, _ and ."))
-            } else if !record.fileName.lowercased().hasPrefix(record.id.lowercased()) {
-                out.append(diagnostic(record, "id", "file name does not start with the id \(record.id)", .warning))
+            let id = record.id
+            if !isValidID(id) {
+                out.append(diagnostic(record, "id", "id \(quoted(id)) may only hold letters, digits, -, _ and ."))
+            } else if !record.fileName.lowercased().hasPrefix(id.lowercased()) {
+                out.append(diagnostic(record, "id", "file name does not start with the id \(id)", .warning))
             }
         }
         return out
@@ -125,9 +130,12 @@ public enum Checker {
 
     static func dependencies(_ board: BoardSnapshot) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        let byID = Dictionary(board.items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        for item in board.items {
-            for dependency in item.dependsOn where byID[dependency] == nil {
+        let items = board.items
+        // Indices, not records, and each item's dependencies read once.
+        let byID = Dictionary(items.indices.map { (items[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
+        let dependsOn = items.map(\.dependsOn)
+        for (index, item) in items.enumerated() {
+            for dependency in dependsOn[index] where byID[dependency] == nil {
                 out.append(Diagnostic(path: item.path, line: item.document.lineNumber(of: "depends_on"),
                                       message: "depends_on names \(dependency), which does not exist"))
             }
@@ -139,11 +147,11 @@ public enum Checker {
         func visit(_ id: String) {
             state[id] = 1
             stack.append(id)
-            for next in byID[id]?.dependsOn ?? [] where byID[next] != nil {
+            for next in byID[id].map({ dependsOn[$0] }) ?? [] where byID[next] != nil {
                 if state[next] == 1, let start = stack.firstIndex(of: next) {
                     let cycle = Array(stack[start...])
                     let key = cycle.sorted().joined(separator: ",")
-                    if reported.insert(key).inserted, let first = cycle.min(), let item = byID[first] {
+                    if reported.insert(key).inserted, let first = cycle.min(), let item = byID[first].map({ items[$0] }) {
                         let rotated = Array(cycle.drop { $0 != first }) + cycle.prefix { $0 != first }
                         out.append(Diagnostic(path: item.path, line: item.document.lineNumber(of: "depends_on"),
                                               message: "dependency cycle: \((rotated + [first]).joined(separator: " → "))"))
@@ -162,7 +170,7 @@ public enum Checker {
     static func wipLimits(_ board: BoardSnapshot) -> [Diagnostic] {
         board.config.statuses.compactMap { status in
             guard let limit = status.wip else { return nil }
-            let count = board.items.filter { $0.status == status.name }.count
+            let count = board.items.reduce(0) { $0 + ($1.status == status.name ? 1 : 0) }
             guard count > limit else { return nil }
             return Diagnostic(path: BoardConfig.fileName, message: "\(status.name) holds \(count) items, over its WIP limit of \(limit)")
         }

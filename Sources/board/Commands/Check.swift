@@ -13,7 +13,9 @@ extension Board {
 
         func run() throws {
             let workspace = try global.workspace()
-            let diagnostics = Checker.check(staged ? try workspace.stagedSnapshot() : workspace.snapshot())
+            let snapshot = staged ? try workspace.stagedSnapshot() : workspace.snapshot()
+            keepUntilExit(snapshot)
+            let diagnostics = Checker.check(snapshot)
             let errors = diagnostics.filter { $0.severity == .error }.count
             if output.json {
                 print(renderJSON(diagnostics.map(json)))

@@ -17,6 +17,7 @@ extension Board {
             guard ["rank", "wsjf"].contains(sort) else { throw BoardError.usage("--sort \(sort): use rank or wsjf") }
             let workspace = try global.workspace()
             let loaded = workspace.load(.item)
+            keepUntilExit(loaded)
             report(loaded.diagnostics)
             let byWSJF = sort == "wsjf"
             let records = loaded.records
