@@ -130,6 +130,9 @@ public struct BoardGenerator {
         // A handle of its own: the pack writer keeps every later write of this handle in memory until a flush.
         let repository = try Repository.discover(from: workspace.root)
         let packs = try PackWriter(repository)
+        // On an error too: the branch already points at the commits held in memory.
+        var flushed = false
+        defer { if !flushed { try? packs.flush() } }
         let all = makeItems()
         let byIteration = Dictionary(grouping: all.filter { $0.iteration != nil }, by: { $0.iteration! })
         let backlog = all.filter { $0.iteration == nil }
@@ -181,6 +184,7 @@ public struct BoardGenerator {
                        "board: iteration close S\(k)", day: day + 11)
         }
         try packs.flush()
+        flushed = true
         for (path, data) in final { try atomicWrite(data, to: workspace.absolute(path)) }
         try workspace.repository?.stage(paths: final.keys.map { workspace.repoPrefix + $0 })
     }

@@ -183,8 +183,10 @@ extension Repository {
     /// do it, when a commit both adds and deletes files (renames are found by similarity there)
     /// or a folder is not a folder.
     func treeChanges(from old: OID?, to new: OID?, under folders: [String]) throws -> [FileChange]? {
-        let oldRoot = try treePointer(.commit(old)), newRoot = try treePointer(.commit(new))
-        defer { git_tree_free(oldRoot); git_tree_free(newRoot) }
+        let oldRoot = try treePointer(.commit(old))
+        defer { git_tree_free(oldRoot) }
+        let newRoot = try treePointer(.commit(new))
+        defer { git_tree_free(newRoot) }
         var out: [FileChange] = []
         for folder in folders.sorted() {
             guard let a = try subtree(oldRoot, folder) else { return nil }
@@ -233,8 +235,10 @@ extension Repository {
                 let name = prefix + String(cString: git_tree_entry_name(ea))
                 switch (git_tree_entry_type(ea) == GIT_OBJECT_TREE, git_tree_entry_type(eb) == GIT_OBJECT_TREE) {
                 case (true, true):
-                    let (ta, tb) = (try lookupTree(ea), try lookupTree(eb))
-                    defer { git_tree_free(ta); git_tree_free(tb) }
+                    let ta = try lookupTree(ea)
+                    defer { git_tree_free(ta) }
+                    let tb = try lookupTree(eb)
+                    defer { git_tree_free(tb) }
                     try diffTrees(ta, tb, prefix: name + "/", into: &out)
                 case (false, false):
                     out.append(FileChange(oldPath: name, newPath: name, oldBlob: OID(git_tree_entry_id(ea).pointee),

@@ -40,7 +40,10 @@ extension Workspace {
         var changes: [String: Data?] = [:]
         var edited: [String: Record] = [:]
         var done: [Renumbering] = []
-        func current(_ record: Record) -> Record { edited[record.path] ?? record }
+        // Edits start from the file on disk, not from the loaded (possibly cache-built) record.
+        func current(_ record: Record) throws -> Record {
+            try edited[record.path] ?? Record(path: record.path, data: Self.readFile(absolute(record.path), display: record.path))
+        }
         for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
             // Oldest first: by the commit that added the file, uncommitted files last, then by path.
             let sorted = group.sorted { a, b in
@@ -49,7 +52,7 @@ extension Workspace {
             for newer in sorted.dropFirst() {
                 let newID = newID(taken: taken)
                 taken.insert(newID)
-                var record = current(newer)
+                var record = try current(newer)
                 record.set("id", .string(newID))
                 record.set("updated", .date(Workspace.today))
                 let name = (newer.path as NSString).lastPathComponent
@@ -64,7 +67,7 @@ extension Workspace {
                     let since = addedBy[other.path]?.0
                     guard since.map({ s in origin.map { repository.contains(s, ancestor: $0) } ?? false }) ?? true,
                           changes[other.path].map({ $0 != nil }) ?? true else { continue }
-                    var dependent = current(other)
+                    var dependent = try current(other)
                     dependent.set("depends_on", .list(dependent.dependsOn.map {
                         $0.caseInsensitiveCompare(newer.id) == .orderedSame ? newID : $0
                     }))

@@ -66,6 +66,9 @@ public struct FrontMatterDocument: @unchecked Sendable {
         keys.indices.map { (keys[$0], values[$0].node, lineIndexes[$0]) }
     }
 
+    /// Changes whenever reading front matter changes, so parsed-front-matter caches of other builds are not trusted.
+    static let parserVersion = "2026-11-28"
+
     /// Maximum front-matter size accepted, to bound time and memory on hostile input.
     public static let maxFrontMatterBytes = 256 * 1024
 
@@ -120,16 +123,21 @@ public struct FrontMatterDocument: @unchecked Sendable {
         storage.lineIndexes = fields.map(\.line)
     }
 
-    /// The whole document read again from its file (for a cache-built one). A file that can no
-    /// longer be read is a programming error here: callers that write use `Workspace.readForWrite`.
-    private func reread() -> FrontMatterDocument {
+    /// The whole document read again from its file (for a cache-built one); nil when the file
+    /// can no longer be read (deleted or broken since it was loaded).
+    private func reread() -> FrontMatterDocument? {
         guard let origin else { return self }
-        do {
-            let data = try Workspace.readFile(origin, display: origin)
-            return try FrontMatterDocument(data: data, path: origin)
-        } catch {
-            fatalError("\(origin) changed while board was running: \(error)")
+        guard let data = try? Workspace.readFile(origin, display: origin) else { return nil }
+        return try? FrontMatterDocument(data: data, path: origin)
+    }
+
+    /// The document to edit. Commands that write read their files with `Workspace.readForWrite`,
+    /// so a cache-built document is never edited; if one were, it must start from the file's bytes.
+    private func rereadForEdit() -> FrontMatterDocument {
+        guard let document = reread() else {
+            fatalError("\(origin ?? "") cannot be read again: edits must start from Workspace.readForWrite")
         }
+        return document
     }
 
     /// The offset of the `\n` ending the opening `---` line and of the closing line's start
@@ -153,7 +161,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
     /// this document storage of its own when a copy shares it.
     private mutating func materialize() {
         if origin != nil {
-            self = reread()
+            self = rereadForEdit()
         } else if !isKnownUniquelyReferenced(&storage) {
             storage = storage.copy()
         }
@@ -336,7 +344,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
         if let origin {
             // The cache vouches for the front matter: find the body without parsing it again.
             guard let data = try? Workspace.readFile(origin, display: origin), case let bytes = [UInt8](data),
-                  let closing = Self.delimiters(bytes)?.closing else { return reread().body }
+                  let closing = Self.delimiters(bytes)?.closing else { return reread()?.body ?? Data() }
             return Self.body(tail: bytes[closing...])
         }
         return Self.body(tail: tail[...])
@@ -348,7 +356,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
     }
 
     public var data: Data {
-        if origin != nil { return reread().data }
+        if origin != nil { return rereadForEdit().data }
         var out = Data(head)
         out.append(contentsOf: Array(yamlText.utf8))
         out.append(contentsOf: tail)

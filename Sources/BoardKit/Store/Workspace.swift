@@ -84,6 +84,12 @@ public final class Workspace {
     /// `data` and edits read the file again (`FrontMatterDocument.origin`).
     public func load(_ kind: RecordKind) -> LoadResult { load(kind, startedAt: Int64(time(nil))) }
 
+    /// What a record cache is for: the folder, and the parser's version (a cache written by a
+    /// build that reads front matter differently is not trusted).
+    func recordCacheScope(_ kind: RecordKind) -> String {
+        FrontMatterDocument.parserVersion + ":" + repoPrefix + kind.folder
+    }
+
     /// `load`, with the second the load began given (tests move it to make fresh files cacheable).
     func load(_ kind: RecordKind, startedAt: Int64) -> LoadResult {
         let folder = absolute(kind.folder)
@@ -95,7 +101,7 @@ public final class Workspace {
         }
         let files = names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted()
         let cacheFile = repository.map { RecordCache.file(gitDir: $0.gitDir, prefix: repoPrefix, kind: kind) }
-        let scope = repoPrefix + kind.folder
+        let scope = recordCacheScope(kind)
         let cache = cacheFile.flatMap { RecordCache(file: $0, scope: scope) }
         let matches = cache?.match(files) ?? []
         var results = [Result<Record, BoardError>?](repeating: nil, count: files.count)

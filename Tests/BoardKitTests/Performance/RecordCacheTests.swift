@@ -28,7 +28,7 @@ import Testing
     }
 
     func cachedNames(_ workspace: Workspace, _ kind: RecordKind = .item) -> Set<String> {
-        Set(RecordCache(file: cacheFile(workspace, kind), scope: workspace.repoPrefix + kind.folder)?.names.map { $0 } ?? [])
+        Set(RecordCache(file: cacheFile(workspace, kind), scope: workspace.recordCacheScope(kind))?.names.map { $0 } ?? [])
     }
 
     /// A generated board with the malformed corpus and a hand-written item added to its backlog.
@@ -137,7 +137,7 @@ import Testing
         default: bytes = []
         }
         try Data(bytes).write(to: URL(fileURLWithPath: file))
-        #expect(RecordCache(file: file, scope: "backlog") == nil)
+        #expect(RecordCache(file: file, scope: workspace.recordCacheScope(.item)) == nil)
         let warm = workspace.load(.item, startedAt: Self.later)
         #expect(Self.describe(warm) == Self.describe(cold))
         #expect(cachedNames(workspace).count == cold.records.filter(Self.cacheable).count)
@@ -173,6 +173,22 @@ import Testing
         #expect(Self.describe(workspace.load(.item)) == Self.describe(first))
         let list = try sandbox.board("list", in: dir)
         #expect(list.status == 0 && list.stdout.contains("B-hand"))
+    }
+
+    @Test func aCachedRecordWhoseFileIsGoneOrBrokenHasNoBody() throws {
+        let sandbox = try Sandbox()
+        let dir = try board(sandbox)
+        let workspace = try Workspace.open(directory: dir)
+        _ = workspace.load(.item, startedAt: Self.later)
+        let records = workspace.load(.item, startedAt: Self.later).records.filter { $0.document.origin != nil }
+        let (gone, broken) = (records.first { $0.id == "B-hand" }!, records.first { $0.id != "B-hand" }!)
+        #expect(!gone.bodyText.isEmpty && !broken.bodyText.isEmpty)
+        // Deleted, or cut before its closing line, after the load (a checkout, an editor saving):
+        // reading the body gives nothing rather than stopping the program.
+        unlink(workspace.absolute(gone.path))
+        try sandbox.write("---\nid: x\n", to: broken.path, in: dir)
+        #expect(gone.bodyText.isEmpty && gone.checklist.isEmpty)
+        #expect(broken.bodyText.isEmpty)
     }
 
     @Test func writesAfterACachedLoadKeepTheFileByteForByte() throws {
