@@ -155,16 +155,9 @@ struct JSONText {
 
     /// False when the value holds anything else (the caller then uses Foundation).
     mutating func write(_ value: Any) -> Bool {
+        // Containers first: casting a dictionary or array to Bool, Int or Double makes the runtime
+        // bridge it to an NSDictionary or NSArray just to fail (most of `list --format json`).
         switch value {
-        case let s as String: string(s)
-        case let b as Bool: text += b ? "true" : "false"
-        case let n as Int: text += String(n)
-        case let d as Double:
-            guard d.isFinite else { return false }
-            var s = d.description
-            if s.hasSuffix(".0") { s.removeLast(2) }
-            text += s
-        case is NSNull: text += "null"
         case let array as [Any]:
             open("[")
             for (index, element) in array.enumerated() {
@@ -188,6 +181,15 @@ struct JSONText {
                 guard write(object[key]!) else { return false }
             }
             close("}")
+        case let s as String: string(s)
+        case let b as Bool: text += b ? "true" : "false"
+        case let n as Int: text += String(n)
+        case let d as Double:
+            guard d.isFinite else { return false }
+            var s = d.description
+            if s.hasSuffix(".0") { s.removeLast(2) }
+            text += s
+        case is NSNull: text += "null"
         default: return false
         }
         return true
@@ -210,6 +212,12 @@ struct JSONText {
 
     private mutating func string(_ s: String) {
         text += "\""
+        // Most strings need no escape: append them whole.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            text += s
+            text += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": text += "\\\""
