@@ -55,7 +55,7 @@ extension Workspace {
                 var record = try current(newer)
                 record.set("id", .string(newID))
                 record.set("updated", .date(Workspace.today))
-                let name = (newer.path as NSString).lastPathComponent
+                let name = newer.fileName
                 let suffix = name.lowercased().hasPrefix(newer.id.lowercased())
                     ? String(name.dropFirst(newer.id.count)) : "-\(slugify(newer.title)).md"
                 let newPath = RecordKind.item.folder + "/" + newID + suffix
