@@ -219,6 +219,14 @@ extension Repository {
         while i < countA || j < countB {
             let ea = i < countA ? git_tree_entry_byindex(a, i) : nil
             let eb = j < countB ? git_tree_entry_byindex(b, j) : nil
+            // Most entries are the same on both sides: same id, mode and name.
+            if let ea, let eb, git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) == 1,
+               git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb),
+               strcmp(git_tree_entry_name(ea), git_tree_entry_name(eb)) == 0 {
+                i += 1
+                j += 1
+                continue
+            }
             let order = ea.flatMap { ea in eb.map { eb in Self.treeOrder(ea, eb) } } ?? (ea == nil ? 1 : -1)
             if order < 0 {
                 try side(ea!, prefix: prefix, old: true, into: &out)
@@ -230,8 +238,6 @@ extension Repository {
                 i += 1
                 j += 1
                 let (ea, eb) = (ea!, eb!)
-                if git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) == 1
-                    && git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb) { continue }
                 let name = prefix + String(cString: git_tree_entry_name(ea))
                 switch (git_tree_entry_type(ea) == GIT_OBJECT_TREE, git_tree_entry_type(eb) == GIT_OBJECT_TREE) {
                 case (true, true):

@@ -13,11 +13,11 @@ public struct ItemState: Codable, Sendable, Equatable {
 
     public init(_ record: Record) {
         var fields: [String: String] = [:]
-        for field in record.document.fields {
-            if let text = record.string(field.key) {
-                fields[field.key] = text
-            } else if case .sequence = field.value {
-                fields[field.key] = record.strings(field.key).joined(separator: ", ")
+        for (key, value) in zip(record.document.keys, record.document.values) {
+            if let text = value.string {
+                fields[key] = text
+            } else if value.isSequence {
+                fields[key] = value.strings.joined(separator: ", ")
             }
         }
         self.init(path: record.path, fields: fields)

@@ -67,6 +67,14 @@ public enum FieldValue: @unchecked Sendable {
         }
     }
 
+    var isSequence: Bool {
+        switch self {
+        case .list: return true
+        case .plain, .quoted: return false
+        case .node(let node): if case .sequence = node { return true } else { return false }
+        }
+    }
+
     /// A list of scalars; a single scalar counts as a one-element list.
     var strings: [String] {
         switch self {

@@ -93,11 +93,13 @@ public struct FrontMatterDocument: @unchecked Sendable {
             throw fail(Self.lineOfInvalidUTF8(bytes[..<closing]), "front matter is not valid UTF-8")
         }
         // Split on "\n" bytes: in a Swift String "\r\n" is one Character and would not split.
-        var split = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+        // A byte 0x0A is never inside a multi-byte UTF-8 sequence, so every piece is valid text.
+        var split = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(Substring($0)) }
         if split.last == "" { split.removeLast() }
         // YAML also breaks lines at a lone CR, NEL, U+2028 and U+2029; edits address lines split
-        // at LF, so such a break would put an edit on the wrong line.
-        if let bad = split.firstIndex(where: { line in
+        // at LF, so such a break would put an edit on the wrong line. Only CR and the lead bytes
+        // of the other three (0xC2, 0xE2) need the line-by-line look.
+        if fmBytes.contains(where: { $0 == 0x0D || $0 == 0xC2 || $0 == 0xE2 }), let bad = split.firstIndex(where: { line in
             line.unicodeScalars.dropLast().contains("\r")
                 || line.unicodeScalars.contains { $0 == "\u{85}" || $0 == "\u{2028}" || $0 == "\u{2029}" }
         }) {
