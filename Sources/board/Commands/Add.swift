@@ -4,6 +4,7 @@ import BoardKit
 extension Board {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a work item and print its id.",
             discussion: "Example: board add \"Export invoices\" --type story --points 3 --tag billing")
 

@@ -4,6 +4,7 @@ import BoardKit
 extension Board {
     struct Burndown: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "burndown",
             abstract: "Remaining points per day of an iteration against the ideal line; --burnup for completed vs scope.")
 
         @Argument(help: "The iteration id (default: the active one).")

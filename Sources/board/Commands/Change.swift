@@ -5,11 +5,13 @@ import Foundation
 extension Board {
     struct Change: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "change",
             abstract: "Change-management tasks: communication, training, process changes and sign-offs that accompany work.",
             subcommands: [Add.self, List.self, Show.self, Move.self, Set.self])
 
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "add",
                 abstract: "Add a change task and print its id.",
                 discussion: "Example: board change add \"Train support on refunds\" --kind training --audience support --related B-7k3qz --due 2026-03-20")
 
@@ -52,7 +54,7 @@ extension Board {
         }
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Change tasks by due date.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "Change tasks by due date.")
 
             @Option(help: "Only tasks with this status; repeat or separate with commas.")
             var status: [String] = []
@@ -92,7 +94,7 @@ extension Board {
         }
 
         struct Show: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "One change task: its fields, related items and text.")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "One change task: its fields, related items and text.")
 
             @Argument(help: "The task's id.")
             var id: String
@@ -124,7 +126,7 @@ extension Board {
         }
 
         struct Move: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Move a change task to another workflow status.")
+            static let configuration = CommandConfiguration(commandName: "move", abstract: "Move a change task to another workflow status.")
 
             @Argument(help: "The task's id.")
             var id: String
@@ -142,6 +144,7 @@ extension Board {
 
         struct Set: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "set",
                 abstract: "Set fields of a change task; KEY= removes a field.",
                 discussion: "Example: board change set C-8m2kd status=done audience=sales,support")
 

@@ -4,6 +4,7 @@ import BoardKit
 extension Board {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Validate every board file; exit 1 if any error is found.")
 
         @OptionGroup var global: GlobalOptions

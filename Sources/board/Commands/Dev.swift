@@ -6,10 +6,12 @@ extension Board {
     /// Developer tools, hidden from help: `board dev generate` makes benchmark boards.
     struct Dev: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "dev",
             abstract: "Developer tools (benchmark data).", shouldDisplay: false, subcommands: [Generate.self])
 
         struct Generate: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "generate",
                 abstract: "Create a large deterministic board in DIR (a new folder).")
 
             @Argument(help: "Folder to create.")

@@ -6,6 +6,7 @@ extension ReportFormat: ExpressibleByArgument {}
 extension Board {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diff",
             abstract: "Items added, removed, moved, re-estimated or re-planned between two versions of the board.",
             discussion: "Without a revision: the work tree against HEAD. REV: the work tree against REV. A..B: two commits.")
 

@@ -5,6 +5,7 @@ import Foundation
 extension Board {
     struct Edit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "edit",
             abstract: "Edit an item in $EDITOR; it is checked when you save and committed only if valid.")
 
         @Argument(help: "The item's id.", completion: Completion.itemIDs)

@@ -4,6 +4,7 @@ import BoardKit
 extension Board {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Export items as CSV or JSON, one row or object per item, in backlog order.",
             discussion: "Example: board export csv --iteration 2026-S05 > sprint.csv")
 

@@ -5,6 +5,7 @@ import Foundation
 extension Board {
     struct Flow: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "flow",
             abstract: "Cumulative flow per status category, cycle and lead times with percentiles, weekly throughput.")
 
         @Option(help: "First day (default: the day of the first item change).")

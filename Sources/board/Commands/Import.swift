@@ -5,6 +5,7 @@ import Foundation
 extension Board {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Import items from Backlog.md or a Jira CSV export, in one commit.",
             discussion: """
                 Re-running an import skips what was imported before (matched by imported_from).

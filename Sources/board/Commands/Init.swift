@@ -4,6 +4,7 @@ import BoardKit
 extension Board {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Create a board (and a Git repository if there is none) and commit it.")
 
         @Argument(help: "Folder for the board (default: the current folder).")

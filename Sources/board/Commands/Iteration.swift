@@ -10,6 +10,7 @@ extension Board {
 
         struct New: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "new",
                 abstract: "Create an iteration and print its id (S1, S2... unless --id).",
                 discussion: "Example: board iteration new --start 2026-03-02 --length 14 --goal \"Pay invoices online\"")
 
@@ -44,7 +45,7 @@ extension Board {
         }
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List iterations by start date.", aliases: ["ls"])
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List iterations by start date.", aliases: ["ls"])
 
             @OptionGroup var global: GlobalOptions
             @OptionGroup var output: FormatOption
@@ -71,7 +72,7 @@ extension Board {
         }
 
         struct Show: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Show an iteration: dates, capacity, items, commitment and outcome.")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "Show an iteration: dates, capacity, items, commitment and outcome.")
 
             @Argument(help: "The iteration's id.")
             var id: String
@@ -125,6 +126,7 @@ extension Board {
 
         struct Start: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "start",
                 abstract: "Start an iteration: record the commitment (its items and points now) and commit.")
 
             @Argument(help: "The iteration's id.")
@@ -143,6 +145,7 @@ extension Board {
 
         struct Close: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "close",
                 abstract: "Close an iteration: record what was done and move unfinished items on.")
 
             @Argument(help: "The iteration's id.")

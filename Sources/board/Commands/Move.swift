@@ -4,6 +4,7 @@ import BoardKit
 extension Board {
     struct Move: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "move",
             abstract: "Move an item to another workflow status (respecting WIP limits).")
 
         @Argument(help: "The item's id.", completion: Completion.itemIDs)

@@ -5,11 +5,13 @@ import Foundation
 extension Board {
     struct Objective: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "objective",
             abstract: "Business objectives that work items serve.",
             subcommands: [Add.self, List.self, Show.self, Set.self])
 
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "add",
                 abstract: "Add an objective and print its id.",
                 discussion: "Example: board objective add \"Grow online payments\" --owner carol --status active --kpi \"Online share\" --unit % --baseline 20 --target 60")
 
@@ -51,6 +53,7 @@ extension Board {
 
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "list",
                 abstract: "Objectives with points done / total, open items, KPI progress and forecast.")
 
             @Option(help: "Only objectives with this status; repeat or separate with commas.")
@@ -94,6 +97,7 @@ extension Board {
 
         struct Show: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "show",
                 abstract: "One objective: its fields, KPI, progress and items; for a halted or on-hold objective, the open items to re-link or drop.")
 
             @Argument(help: "The objective's id.")
@@ -142,6 +146,7 @@ extension Board {
 
         struct Set: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "set",
                 abstract: "Set fields of an objective; KEY= removes a field, kpi.KEY=VALUE sets a KPI field.",
                 discussion: "Example: board objective set O-4kd2q status=active kpi.current=35")
 

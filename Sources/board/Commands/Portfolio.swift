@@ -11,6 +11,7 @@ extension Board {
 
         struct Init: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "init",
                 abstract: "Create a portfolio: a board for the shared objectives plus portfolio.yml.")
 
             @Argument(help: "Folder to create it in (default: the current folder).")
@@ -30,6 +31,7 @@ extension Board {
 
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "add",
                 abstract: "Add a member board: a local path or a Git URL.",
                 discussion: "Example: board portfolio add payments https://git.example.com/payments.git --branch main --folder board --owner carol")
 
@@ -57,6 +59,7 @@ extension Board {
 
         struct Fetch: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "fetch",
                 abstract: "Fetch every member given by URL into the portfolio's .git/board-portfolio/ cache.")
 
             @OptionGroup var global: GlobalOptions
@@ -83,6 +86,7 @@ extension Board {
 
         struct Status: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "status",
                 abstract: "One row per member: iteration, points, burndown health, velocity, forecast, alignment, sign-offs, data age.")
 
             @Option(help: "Output format: text, json or csv.")
@@ -124,6 +128,7 @@ extension Board {
 
         struct Objectives: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "objectives",
                 abstract: "Per portfolio objective: contributing boards and team objectives, points, KPI, forecast, halted work.")
 
             @OptionGroup var global: GlobalOptions
@@ -176,6 +181,7 @@ extension Board {
 
         struct Report: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "report",
                 abstract: "The stakeholder report across boards: a table of members, one section per portfolio objective.",
                 discussion: "Example: board portfolio report --format html -o portfolio.html")
 

@@ -4,6 +4,7 @@ import BoardKit
 extension Board {
     struct Rank: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rank",
             abstract: "Move an item up or down the backlog order, or rank the whole backlog by WSJF.",
             discussion: """
                 Examples: board rank B-7k3qz --before B-2m8kd

@@ -4,6 +4,7 @@ import BoardKit
 extension Board {
     struct Scope: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "scope",
             abstract: "Every change of an iteration's scope after its start: items added, removed, re-estimated.")
 
         @Argument(help: "The iteration id (default: the active one).")

@@ -4,6 +4,7 @@ import BoardKit
 extension Board {
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "set",
             abstract: "Set front-matter fields of an item; KEY= removes a field.",
             discussion: "Example: board set B-7k3qz points=5 tags=billing,api assignee=alice")
 

@@ -4,7 +4,7 @@ import Foundation
 
 extension Board {
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one item: its fields, text, WSJF score and change tasks.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one item: its fields, text, WSJF score and change tasks.")
 
         @Argument(help: "The item's id.", completion: Completion.itemIDs)
         var id: String
