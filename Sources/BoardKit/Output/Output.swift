@@ -74,26 +74,19 @@ public struct Table {
         // Each cell made printable and measured once, in one flat array (header first, if any).
         var lines = headers.allSatisfy(\.isEmpty) ? [] : [headers.map { $0.bold }]
         lines += rows
-        var texts: [String] = []
-        var cellWidths: [Int] = []
-        texts.reserveCapacity(lines.count * columns)
-        cellWidths.reserveCapacity(lines.count * columns)
-        var widths = [Int](repeating: 0, count: columns)
-        for line in lines {
-            for i in 0..<columns {
-                let cell = i < line.count ? Self.printable(line[i]) : ""
-                let width = Self.width(cell)
-                texts.append(cell)
-                cellWidths.append(width)
-                widths[i] = max(widths[i], width)
-            }
+        let cells = concurrentMap(count: lines.count * columns) { k -> (text: String, width: Int) in
+            let line = lines[k / columns], i = k % columns
+            let cell = i < line.count ? Self.printable(line[i]) : ""
+            return (cell, Self.width(cell))
         }
+        var widths = [Int](repeating: 0, count: columns)
+        for (k, cell) in cells.enumerated() { widths[k % columns] = max(widths[k % columns], cell.width) }
         let right = rightAligned ?? Set((0..<columns).filter { i in
             !rows.isEmpty && rows.allSatisfy { i < $0.count && ($0[i].isEmpty || Double($0[i]) != nil) }
         })
         let isRight = (0..<columns).map(right.contains)
         var out: [UInt8] = []
-        out.reserveCapacity(texts.reduce(0) { $0 + $1.utf8.count } + lines.count * (widths.reduce(0, +) + 2 * columns))
+        out.reserveCapacity(cells.reduce(0) { $0 + $1.text.utf8.count } + lines.count * (widths.reduce(0, +) + 2 * columns))
         let spaces = [UInt8](repeating: UInt8(ascii: " "), count: (widths.max() ?? 0) + 2)
         func pad(_ n: Int) { if n > 0 { out.append(contentsOf: spaces[..<n]) } }
         for n in lines.indices {
@@ -102,9 +95,9 @@ public struct Table {
             for i in 0..<columns {
                 let k = n * columns + i
                 if i > 0 { pad(2) }
-                if isRight[i] { pad(widths[i] - cellWidths[k]) }
-                out.append(contentsOf: texts[k].utf8)
-                if !isRight[i] && i < columns - 1 { pad(widths[i] - cellWidths[k]) }
+                if isRight[i] { pad(widths[i] - cells[k].width) }
+                out.append(contentsOf: cells[k].text.utf8)
+                if !isRight[i] && i < columns - 1 { pad(widths[i] - cells[k].width) }
             }
             while out.count > lineStart && out.last == UInt8(ascii: " ") { out.removeLast() }
         }

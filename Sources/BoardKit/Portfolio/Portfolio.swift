@@ -218,8 +218,9 @@ public final class Portfolio {
     /// Every member read (concurrently), in the order of `portfolio.yml`.
     public func readAll() -> [(member: PortfolioMember, result: Result<MemberBoard, Error>)] {
         let objectives = self.objectives
-        return concurrentMap(members) { portfolio, member in
-            (member, Result { try portfolio.read(member, objectives: objectives) })
+        let members = self.members
+        return concurrentMap(count: members.count, runs: members.count) { i in
+            (members[i], Result { try self.read(members[i], objectives: objectives) })
         }
     }
 
@@ -277,7 +278,9 @@ public final class Portfolio {
     public func statusRows() -> [MemberStatus] {
         let objectives = self.objectives
         let halting = objectives.map { "\($0.id)=\($0.status)" }.sorted().joined(separator: ",")
-        return concurrentMap(members) { portfolio, member in
+        let members = self.members, portfolio = self
+        return concurrentMap(count: members.count, runs: members.count) { i in
+            let member = members[i]
             var row: MemberStatus
             do {
                 let source = try portfolio.source(member)
@@ -309,20 +312,6 @@ public final class Portfolio {
         var row: MemberStatus
     }
 
-    /// `transform` applied to every element on all cores, results in order.
-    private func concurrentMap<T>(_ elements: [PortfolioMember], _ transform: (Portfolio, PortfolioMember) -> T) -> [T] {
-        var results = [T?](repeating: nil, count: elements.count)
-        nonisolated(unsafe) let portfolio = self
-        nonisolated(unsafe) let transform = transform
-        results.withUnsafeMutableBufferPointer { buffer in
-            // Each iteration writes only its own slot.
-            nonisolated(unsafe) let out = buffer
-            DispatchQueue.concurrentPerform(iterations: elements.count) { index in
-                out[index] = transform(portfolio, elements[index])
-            }
-        }
-        return results.map { $0! }
-    }
 }
 
 /// A member board read for the portfolio.

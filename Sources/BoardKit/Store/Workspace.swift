@@ -25,22 +25,51 @@ public final class Workspace {
     /// Absolute path of the board folder, without a trailing slash.
     public let root: String
     public let config: BoardConfig
-    /// The repository holding the board, if any.
-    public let repository: Repository?
+    /// The repository holding the board, if any, opened on first use: starting libgit2 loads the
+    /// system's TLS certificates (about 5 % of a warm `list`), which reading commands need not pay.
+    public private(set) lazy var repository: Repository? = try? Repository.discover(from: root)
     /// The board folder relative to the repository's work tree: "" or "sub/dir/".
-    public let repoPrefix: String
+    public private(set) lazy var repoPrefix: String =
+        Self.prefix(of: root, in: repository?.workdir.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path })
 
     public init(root: String, config: BoardConfig, repository: Repository?) {
         self.root = root
         self.config = config
         self.repository = repository
-        if let workdir = repository?.workdir.map({ URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }),
-           root.hasPrefix(workdir), root != workdir {
-            repoPrefix = String(root.dropFirst(workdir.count).drop(while: { $0 == "/" })) + "/"
-        } else {
-            repoPrefix = ""
-        }
+        cacheLocation = repository.map { ($0.gitDir, repoPrefix) }
     }
+
+    /// A workspace whose repository is looked for when first needed.
+    init(root: String, config: BoardConfig) {
+        self.root = root
+        self.config = config
+    }
+
+    static func prefix(of root: String, in workdir: String?) -> String {
+        guard let workdir, root.hasPrefix(workdir), root != workdir else { return "" }
+        return String(root.dropFirst(workdir.count).drop(while: { $0 == "/" })) + "/"
+    }
+
+    /// The `.git` folder (ending in `/`) and board prefix that name the record cache. Found as
+    /// libgit2 finds them when `.git` is a plain folder in the board folder or above it, on the
+    /// same file system, without starting libgit2; otherwise asked of the repository.
+    lazy var cacheLocation: (gitDir: String, prefix: String)? = {
+        var dir = root, rootDevice: dev_t?
+        while true {
+            var st = stat()
+            guard lstat(dir, &st) == 0 else { break }
+            if rootDevice == nil { rootDevice = st.st_dev } else if st.st_dev != rootDevice { break }
+            let git = (dir == "/" ? "" : dir) + "/.git"
+            if lstat(git, &st) == 0 {
+                // A `.git` file (worktree, submodule) or link: libgit2 knows where it points.
+                guard st.st_mode & S_IFMT == S_IFDIR else { break }
+                return (git + "/", Self.prefix(of: root, in: dir))
+            }
+            guard dir != "/" else { break }
+            dir = (dir as NSString).deletingLastPathComponent
+        }
+        return repository.map { ($0.gitDir, repoPrefix) }
+    }()
 
     /// Finds the board folder at or above `directory` and reads its `board.yml`.
     public static func open(directory: String) throws -> Workspace {
@@ -58,9 +87,7 @@ public final class Workspace {
         }
         let configPath = url.appendingPathComponent(BoardConfig.fileName).path
         let data = try readFile(configPath, display: BoardConfig.fileName)
-        let config = try BoardConfig(data: data)
-        let repository = try? Repository.discover(from: url.path)
-        return Workspace(root: url.path, config: config, repository: repository)
+        return Workspace(root: url.path, config: try BoardConfig(data: data))
     }
 
     /// Today's date as `YYYY-MM-DD`; `BOARD_TODAY` overrides it (for tests and reproducible runs).
@@ -87,7 +114,7 @@ public final class Workspace {
     /// What a record cache is for: the folder, and the parser's version (a cache written by a
     /// build that reads front matter differently is not trusted).
     func recordCacheScope(_ kind: RecordKind) -> String {
-        FrontMatterDocument.parserVersion + ":" + repoPrefix + kind.folder
+        FrontMatterDocument.parserVersion + ":" + (cacheLocation?.prefix ?? "") + kind.folder
     }
 
     /// `load`, with the second the load began given (tests move it to make fresh files cacheable).
@@ -100,7 +127,7 @@ public final class Workspace {
             return LoadResult(records: [], diagnostics: [])
         }
         let files = names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted()
-        let cacheFile = repository.map { RecordCache.file(gitDir: $0.gitDir, prefix: repoPrefix, kind: kind) }
+        let cacheFile = cacheLocation.map { RecordCache.file(gitDir: $0.gitDir, prefix: $0.prefix, kind: kind) }
         let scope = recordCacheScope(kind)
         let cache = cacheFile.flatMap { RecordCache(file: $0, scope: scope) }
         let matches = cache?.match(files) ?? []
@@ -109,6 +136,9 @@ public final class Workspace {
         var hits = [Bool](repeating: false, count: files.count)
         var encoded = [[UInt8]?](repeating: nil, count: files.count)
         let root = self.root
+        // Stamps are taken relative to the folder, so the kernel walks its path once, not per file.
+        let folderFD = Glibc.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if folderFD >= 0 { close(folderFD) } }
         results.withUnsafeMutableBufferPointer { buffer in
             hits.withUnsafeMutableBufferPointer { hitBuffer in
                 encoded.withUnsafeMutableBufferPointer { encodedBuffer in
@@ -120,7 +150,8 @@ public final class Workspace {
                         let path = kind.folder + "/" + files[index]
                         let absolutePath = root + "/" + path
                         var info = stat()
-                        if let cache, let match = matches[index], case let entry = cache.entries[match], lstat(absolutePath, &info) == 0,
+                        if let cache, let match = matches[index], case let entry = cache.entries[match],
+                           fstatat(folderFD, files[index], &info, AT_SYMLINK_NOFOLLOW) == 0,
                            info.st_mode & S_IFMT == S_IFREG, FileStamp(info) == entry.stamp,
                            let record = cache.record(entry, path: path, origin: absolutePath) {
                             out[index] = .success(record)

@@ -40,7 +40,7 @@ extension Board {
             let config = workspace.config
             var table = Table(
                 headers: ["ID", "TYPE", "STATUS", "PTS", "ASSIGNEE", "ITERATION", "TITLE"],
-                rows: order.map { row(records[$0], config) },
+                rows: concurrentMap(count: order.count) { row(records[order[$0]], config) },
                 rightAligned: [3])
             if byWSJF {
                 table.headers.insert("WSJF", at: 4)

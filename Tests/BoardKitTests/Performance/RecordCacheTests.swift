@@ -175,6 +175,27 @@ import Testing
         #expect(list.status == 0 && list.stdout.contains("B-hand"))
     }
 
+    /// The record cache is found without starting libgit2; it must be where libgit2 would put it.
+    @Test func cacheLocationFoundWithoutLibgit2IsTheRepositorys() throws {
+        let sandbox = try Sandbox()
+        let repo = try sandbox.makeRepo()
+        let template = try String(contentsOfFile: Sandbox.packageRoot + "/board-template/board.yml", encoding: .utf8)
+        try sandbox.write(template, to: "board.yml", in: repo)
+        try sandbox.write(template, to: "teams/red/board.yml", in: repo)
+        try sandbox.write("x", to: "README.md", in: repo)
+        try sandbox.git("-C", repo, "add", "-A")
+        try sandbox.git("-C", repo, "commit", "-q", "-m", "boards")
+        // A linked work tree has a `.git` file, which is left to libgit2.
+        try sandbox.git("-C", repo, "worktree", "add", "-q", sandbox.path("linked"))
+        for dir in [repo, repo + "/teams/red", sandbox.path("linked"), sandbox.path("linked") + "/teams/red"] {
+            let location = try #require(try Workspace.open(directory: dir).cacheLocation)
+            let opened = try Workspace.open(directory: dir)
+            let repository = try #require(opened.repository)
+            #expect(location.gitDir == repository.gitDir && location.prefix == opened.repoPrefix, "\(dir)")
+            #expect(location.prefix == (dir.hasSuffix("/teams/red") ? "teams/red/" : ""), "\(dir)")
+        }
+    }
+
     @Test func aCachedRecordWhoseFileIsGoneOrBrokenHasNoBody() throws {
         let sandbox = try Sandbox()
         let dir = try board(sandbox)
