@@ -92,13 +92,3 @@ struct SetArguments: ParsableArguments {
     }
 }
 
-/// Keeps a value allocated until the process exits: freeing 10,000 loaded records one by
-/// one at the end of a command only costs time.
-func keepUntilExit(_ value: Any) {
-    _ = Unmanaged.passRetained(KeptValue(value))
-}
-
-private final class KeptValue {
-    let value: Any
-    init(_ value: Any) { self.value = value }
-}

@@ -286,8 +286,9 @@ public func historyProgress(_ done: Int, _ total: Int) {
     FileHandle.standardError.write(Data("\rreading history: \(done)/\(total) commits\(done == total ? "\n" : "")".utf8))
 }
 
-/// Keeps a value alive until the process exits: a command's last use of a large timeline
-/// skips freeing it object by object (about a tenth of a warm `board burndown`).
+/// Keeps a value alive until the process exits: a command's last use of a large timeline or of
+/// 10,000 loaded records skips freeing them object by object (about a tenth of a warm
+/// `board burndown` or `board plan`). For commands only: a library caller would leak.
 public func keepUntilExit(_ value: Any) {
     _ = Unmanaged.passRetained(KeptValue(value))
 }

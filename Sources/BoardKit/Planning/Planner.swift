@@ -66,10 +66,11 @@ extension Workspace {
     ///   - velocity: forecast points given by the user, used as they are.
     ///   - capacityOnly: forecast from team capacity (needs `capacity_unit: points`), ignoring history.
     ///   - last: how many closed iterations make the velocity window.
+    ///   - snapshot: the board as loaded (by default, loaded now).
     public func plan(_ iterationID: String? = nil, velocity: Double? = nil, capacityOnly: Bool = false,
-                     last: Int = 3) throws -> Plan {
+                     last: Int = 3, snapshot: BoardSnapshot? = nil) throws -> Plan {
         // One load of the board: the iterations come from the same snapshot as the items.
-        let snapshot = self.snapshot()
+        let snapshot = snapshot ?? self.snapshot()
         let all = sortedIterations(snapshot.iterations)
         let target: Iteration
         if let iterationID {
@@ -123,8 +124,10 @@ extension Workspace {
         let inside = items.filter { $0.iteration == target.id && !isDone($0) }
         for item in inside where carried.contains(item.id) { take(item, "carried over") }
         for item in inside where !carried.contains(item.id) { take(item, "planned") }
-        // Then the backlog in rank order.
-        for item in items where !isDone(item) && (item.iteration.map { $0.isEmpty || closed.contains($0) } ?? true) {
+        // Then the backlog in rank order. Readiness reads each item's text: on all cores, ahead.
+        let backlog = items.filter { !isDone($0) && ($0.iteration.map { $0.isEmpty || closed.contains($0) } ?? true) }
+        let readiness = concurrentMap(count: backlog.count) { readinessProblems(backlog[$0]) }
+        for (item, problems) in zip(backlog, readiness) {
             func skip(_ reason: String, _ detail: String) {
                 plan.skipped.append(Plan.Skip(id: item.id, title: item.title, points: item.points, reason: reason, detail: detail))
             }
@@ -132,7 +135,6 @@ extension Workspace {
                 skip("objective halted", "objective \(objective) is halted")
                 continue
             }
-            let problems = readinessProblems(item)
             if !problems.isEmpty {
                 skip("not ready", problems.joined(separator: ", "))
                 continue

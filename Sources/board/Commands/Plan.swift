@@ -31,7 +31,9 @@ extension Board {
             if let velocity, velocity < 0 || !velocity.isFinite { throw BoardError.usage("--velocity must be a number of points, 0 or more") }
             guard last >= 1 else { throw BoardError.usage("--last must be at least 1") }
             let workspace = try global.workspace()
-            let plan = try workspace.plan(iteration, velocity: velocity, capacityOnly: capacityOnly, last: last)
+            let snapshot = workspace.snapshot()
+            keepUntilExit(snapshot)
+            let plan = try workspace.plan(iteration, velocity: velocity, capacityOnly: capacityOnly, last: last, snapshot: snapshot)
             if !dryRun { try workspace.apply(plan, options: write.options) }
             if output.json {
                 print(renderJSON(plan.jsonObject))
