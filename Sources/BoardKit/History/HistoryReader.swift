@@ -51,21 +51,20 @@ struct HistoryReader {
     func work(_ commits: [OID], _ shared: Shared, progress: ((Int) -> Void)? = nil) {
         do {
             let repository = try Repository.open(gitDir: gitDir)
-            var parsed: [BlobKey: Result<ItemState, BoardError>] = [:]
             while let run = shared.take() {
                 let range = (run * self.run)..<min(commits.count, (run + 1) * self.run)
-                let reads = try range.map { try read(commits[$0], in: repository, parsed: &parsed) }
+                let reads = try range.map { try read(commits[$0], in: repository, shared: shared) }
                 let done = shared.finish(run, reads)
                 progress?(done)
             }
-            shared.merge(parsed)
         } catch {
             shared.fail(error)
         }
     }
 
-    /// One commit: its info, the changed files, and every changed item blob parsed.
-    func read(_ oid: OID, in repository: Repository, parsed: inout [BlobKey: Result<ItemState, BoardError>]) throws -> CommitRead {
+    /// One commit: its info, the changed files, and every changed item blob parsed (once for all
+    /// threads: a blob's old side was most often parsed as a new side by an earlier run).
+    func read(_ oid: OID, in repository: Repository, shared: Shared) throws -> CommitRead {
         let info = try repository.commitInfo(oid)
         let parent = info.parents.first.flatMap(OID.init(hex:))
         var items: [FileChange] = []
@@ -84,7 +83,7 @@ struct HistoryReader {
                 let boardPath = String(path.dropFirst(prefix.count))
                 guard boardPath.hasSuffix(".md") else { continue }
                 let key = BlobKey(blob: blob, path: boardPath)
-                if parsed[key] == nil { parsed[key] = ItemReader.parse(path: boardPath) { try repository.blob(blob) } }
+                if !shared.isParsed(key) { shared.store(key, ItemReader.parse(path: boardPath) { try repository.blob(blob) }) }
             }
         }
         return CommitRead(info: info, items: items, committed: committed)
@@ -120,9 +119,14 @@ struct HistoryReader {
             return doneCount
         }
 
-        func merge(_ more: [BlobKey: Result<ItemState, BoardError>]) {
+        func isParsed(_ key: BlobKey) -> Bool {
             lock.lock(); defer { lock.unlock() }
-            if parsed.isEmpty { parsed = more } else { parsed.merge(more) { a, _ in a } }
+            return parsed[key] != nil
+        }
+
+        func store(_ key: BlobKey, _ result: Result<ItemState, BoardError>) {
+            lock.lock(); defer { lock.unlock() }
+            parsed[key] = result
         }
 
         func fail(_ e: Error) {
