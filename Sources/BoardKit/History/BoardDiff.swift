@@ -49,9 +49,9 @@ public struct BoardDiff: Sendable {
             case (let before?, let after?):
                 for kind in [DiffRow.Kind.status, .points, .iteration, .objective] {
                     let key = kind.rawValue
-                    guard before.fields[key] != after.fields[key] else { continue }
+                    guard before[key] != after[key] else { continue }
                     rows.append(DiffRow(id: change.id, title: title, kind: kind,
-                                        before: before.fields[key] ?? "-", after: after.fields[key] ?? "-"))
+                                        before: before[key] ?? "-", after: after[key] ?? "-"))
                 }
             case (nil, nil): break
             }

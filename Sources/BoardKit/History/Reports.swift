@@ -82,12 +82,12 @@ extension Workspace {
 extension Timeline {
     /// The items at the end of each of `days` (sorted), replaying the history once.
     public func states(onDays days: [String]) -> [[String: ItemState]] {
-        let dated = self.dated
+        let dates = self.dates
         var state: [String: ItemState] = [:]
         var next = 0
         return days.map { day in
-            while next < dated.count, dated[next].date <= day {
-                for change in dated[next].entry.changes { state[change.id] = change.after }
+            while next < dates.count, dates[next] <= day {
+                for change in entries[next].changes { state[change.id] = change.after }
                 next += 1
             }
             return state
@@ -134,15 +134,19 @@ public struct ScopeReport: Sendable {
         let id = iteration.id
         func points(_ s: ItemState?) -> Double { s?.points ?? 0 }
         // The start: the commit that recorded the commitment, else the end of the first day.
-        let dated = timeline.dated
-        let first = timeline.starts[id] ?? dated.firstIndex { $0.date > iteration.start } ?? dated.count
-        var state: [String: ItemState] = [:]
-        for (_, entry) in dated[..<first] { for change in entry.changes { state[change.id] = change.after } }
-        startPoints = state.values.filter { $0.iteration == id }.map { points($0) }.reduce(0, +)
+        let dates = timeline.dates, entries = timeline.entries
+        let first = timeline.starts[id] ?? dates.firstIndex { $0 > iteration.start } ?? dates.count
+        // Only the iteration's items are kept, not the whole board.
+        var members: [String: ItemState] = [:]
+        for entry in entries[..<first] {
+            for change in entry.changes { members[change.id] = change.after.flatMap { $0.iteration == id ? $0 : nil } }
+        }
+        startPoints = members.values.map { points($0) }.reduce(0, +)
         var changes: [ScopeChange] = []
-        for (date, entry) in dated[first...] where date <= iteration.end {
+        for (date, entry) in zip(dates[first...], entries[first...]) where date <= iteration.end {
             for change in entry.changes {
                 let was = change.before?.iteration == id, now = change.after?.iteration == id
+                guard was || now else { continue }
                 let title = (change.after ?? change.before)?.title ?? ""
                 func add(_ kind: ScopeChange.Kind, _ before: Double?, _ after: Double?) {
                     changes.append(ScopeChange(kind: kind, id: change.id, title: title, commit: entry.commit, date: date,
@@ -182,13 +186,14 @@ extension Workspace {
     public func burndown(_ iteration: Iteration, timeline: Timeline) -> (commitment: Double, days: [BurndownDay]) {
         let days = dayRange(iteration.start, min(iteration.end, max(Workspace.today, iteration.start)))
         // Only the iteration's items are kept per day, not the whole board.
-        let dated = timeline.dated
+        let id = iteration.id
+        let dates = timeline.dates
         var members: [String: ItemState] = [:]
         var next = 0
         let states = days.map { day in
-            while next < dated.count, dated[next].date <= day {
-                for change in dated[next].entry.changes {
-                    members[change.id] = change.after.flatMap { $0.iteration == iteration.id ? $0 : nil }
+            while next < dates.count, dates[next] <= day {
+                for change in timeline.entries[next].changes {
+                    members[change.id] = change.after.flatMap { $0.iteration == id ? $0 : nil }
                 }
                 next += 1
             }
@@ -201,7 +206,7 @@ extension Workspace {
         var result: [BurndownDay] = []
         var workedSoFar = 0
         for (day, state) in zip(days, states) {
-            let items = state.values.filter { $0.iteration == iteration.id }
+            let items = Array(state.values)
             let scope = items.map { $0.points ?? 0 }.reduce(0, +)
             let remaining = items.filter { config.category(of: $0.status) != .done }.map { $0.points ?? 0 }.reduce(0, +)
             if day == iteration.start, committed == nil { commitment = scope }
@@ -265,7 +270,7 @@ public struct FlowReport: Sendable {
                 nextDay += 1
             }
         }
-        for (date, entry) in timeline.dated {
+        for (date, entry) in zip(timeline.dates, timeline.entries) {
             emit(before: date)
             for change in entry.changes {
                 let now = change.after.flatMap { config.category(of: $0.status) }
@@ -276,7 +281,7 @@ public struct FlowReport: Sendable {
                     guard let after = change.after else { t.doneOn = nil; return }
                     if t.created == nil {
                         // `created`, unless the item appeared in history before that (a hand-edited or wrong date).
-                        t.created = min(after.fields["created"].flatMap { isDate($0) ? $0 : nil } ?? date, date)
+                        t.created = min(after.created.flatMap { isDate($0) ? $0 : nil } ?? date, date)
                     }
                     let before = change.before.flatMap { config.category(of: $0.status) }
                     if now == .doing, t.firstDoing == nil { t.firstDoing = date }

@@ -2,35 +2,147 @@ import Foundation
 
 /// An item's front matter at one moment, as the history engine keeps it:
 /// every top-level field as text (lists joined with `, `).
-public struct ItemState: Codable, Sendable, Equatable {
+///
+/// The values are kept in an array indexed by `FieldKey` slot rather than in a dictionary: a
+/// timeline holds tens of thousands of states, each a copy of the one before with a field or two
+/// changed, and reports read a few fields of each.
+public struct ItemState: Sendable, Equatable {
     public var path: String
-    public var fields: [String: String]
+    /// Values by `FieldKey` slot, nil where the item has no such field; never ends in nil,
+    /// so that equal states have equal arrays.
+    private var values: [String?]
 
     public init(path: String, fields: [String: String]) {
         self.path = path
-        self.fields = fields
+        values = []
+        for (key, value) in fields { self[key] = value }
+    }
+
+    /// A state from values by slot (trailing nils are dropped).
+    init(path: String, values: [String?]) {
+        self.path = path
+        self.values = values
+        while let last = self.values.last, last == nil { self.values.removeLast() }
     }
 
     public init(_ record: Record) {
-        var fields: [String: String] = [:]
-        for (key, value) in zip(record.document.keys, record.document.values) {
+        self.init(path: record.path, values: [])
+        for (slot, value) in zip(FieldKey.slots(record.document.keys), record.document.values) {
             if let text = value.string {
-                fields[key] = text
+                self[slot: slot] = text
             } else if value.isSequence {
-                fields[key] = value.strings.joined(separator: ", ")
+                self[slot: slot] = value.strings.joined(separator: ", ")
             }
         }
-        self.init(path: record.path, fields: fields)
     }
 
-    public var id: String { fields["id"] ?? "" }
-    public var title: String { fields["title"] ?? "" }
-    public var status: String { fields["status"] ?? "" }
-    public var iteration: String? { fields["iteration"] }
-    public var objective: String? { fields["objective"] }
-    public var points: Double? { fields["points"].flatMap(Double.init) }
+    /// The value of a field by its slot.
+    subscript(slot slot: Int) -> String? {
+        get { slot < values.count ? values[slot] : nil }
+        set {
+            if let newValue {
+                if slot >= values.count { values += repeatElement(nil, count: slot + 1 - values.count) }
+                values[slot] = newValue
+            } else if slot < values.count {
+                values[slot] = nil
+                while let last = values.last, last == nil { values.removeLast() }
+            }
+        }
+    }
+
+    /// The value of a field, nil when the item has none.
+    subscript(key: String) -> String? {
+        get { FieldKey.existingSlot(key).flatMap { self[slot: $0] } }
+        set { self[slot: FieldKey.slot(key)] = newValue }
+    }
+
+    /// Every field, by key.
+    public var fields: [String: String] {
+        get { Dictionary(uniqueKeysWithValues: sortedFields().lazy.map { ($0.key, $0.value) }) }
+        set { values = []; for (key, value) in newValue { self[key] = value } }
+    }
+
+    /// Every field, sorted by key (`names`: `FieldKey.names`, taken after this state was made).
+    func sortedFields(names: [String] = FieldKey.names) -> [(key: String, value: String)] {
+        values.indices.compactMap { slot in values[slot].map { (names[slot], $0) } }.sorted { $0.key < $1.key }
+    }
+
+    public var id: String { self[slot: FieldKey.id] ?? "" }
+    public var title: String { self[slot: FieldKey.title] ?? "" }
+    public var status: String { self[slot: FieldKey.status] ?? "" }
+    public var iteration: String? { self[slot: FieldKey.iteration] }
+    public var objective: String? { self[slot: FieldKey.objective] }
+    public var points: Double? { self[slot: FieldKey.points].flatMap(Double.init) }
+    var created: String? { self[slot: FieldKey.created] }
     public var dependsOn: [String] {
-        (fields["depends_on"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        (self[slot: FieldKey.dependsOn] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// The keys of fields whose values differ between two states, in no order.
+    static func differingKeys(_ a: ItemState?, _ b: ItemState?) -> [String] {
+        let count = max(a?.values.count ?? 0, b?.values.count ?? 0)
+        let names = count > 0 ? FieldKey.names : []
+        return (0..<count).filter { a?[slot: $0] != b?[slot: $0] }.map { names[$0] }
+    }
+
+    /// Slots of the fields whose values differ between two states.
+    static func differingSlots(_ a: ItemState?, _ b: ItemState?) -> [Int] {
+        (0..<max(a?.values.count ?? 0, b?.values.count ?? 0)).filter { a?[slot: $0] != b?[slot: $0] }
+    }
+}
+
+extension ItemState: Codable {
+    enum CodingKeys: String, CodingKey { case path, fields }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(path: try c.decode(String.self, forKey: .path), fields: try c.decode([String: String].self, forKey: .fields))
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(fields, forKey: .fields)
+    }
+}
+
+/// Front-matter keys as small numbers (slots), the same for every `ItemState` of the process.
+/// The keys reports read have fixed slots; others get the next free one when first seen.
+enum FieldKey {
+    static let id = 0, title = 1, status = 2, iteration = 3, points = 4, created = 5, objective = 6, dependsOn = 7
+
+    private final class Registry: @unchecked Sendable {
+        let lock = NSLock()
+        var names = ["id", "title", "status", "iteration", "points", "created", "objective", "depends_on"]
+        lazy var slots = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+    }
+    private static let registry = Registry()
+
+    /// The slot of a key, given one if it has none yet.
+    static func slot(_ key: String) -> Int { slots([key])[0] }
+
+    /// The slots of keys (one lock for a whole record).
+    static func slots(_ keys: [String]) -> [Int] {
+        let r = registry
+        r.lock.lock(); defer { r.lock.unlock() }
+        return keys.map { key in
+            if let slot = r.slots[key] { return slot }
+            r.slots[key] = r.names.count
+            r.names.append(key)
+            return r.names.count - 1
+        }
+    }
+
+    /// The slot of a key, nil if no state has had that key.
+    static func existingSlot(_ key: String) -> Int? {
+        let r = registry
+        r.lock.lock(); defer { r.lock.unlock() }
+        return r.slots[key]
+    }
+
+    /// Every key so far, by slot.
+    static var names: [String] {
+        let r = registry
+        r.lock.lock(); defer { r.lock.unlock() }
+        return r.names
     }
 }
 
@@ -41,10 +153,7 @@ public struct ItemChange: Codable, Sendable, Equatable {
     public var after: ItemState?
 
     /// Keys whose value differs, sorted.
-    public var changedKeys: [String] {
-        let keys = Set((before?.fields ?? [:]).keys).union((after?.fields ?? [:]).keys)
-        return keys.filter { before?.fields[$0] != after?.fields[$0] }.sorted()
-    }
+    public var changedKeys: [String] { ItemState.differingKeys(before, after).sorted() }
 }
 
 /// The items one commit changed.
@@ -87,11 +196,14 @@ public struct Timeline: Codable, Sendable, Equatable {
     }
 
     /// Entries with each commit's effective (non-decreasing) date.
-    public var dated: [(date: String, entry: TimelineEntry)] {
+    public var dated: [(date: String, entry: TimelineEntry)] { Array(zip(dates, entries)) }
+
+    /// Each entry's effective date: its commit's, or a later one before it.
+    var dates: [String] {
         var latest = ""
         return entries.map { entry in
             latest = max(latest, entry.commit.date)
-            return (latest, entry)
+            return latest
         }
     }
 }
@@ -246,16 +358,14 @@ extension Workspace {
                 // A field counts when this commit changed it (against its parent, or against what we
                 // knew when the parent's version was unreadable) and it is not already known (merges).
                 let base = (old?.id == new.id ? old : nil) ?? known
-                let changed = Set(base.map { Array($0.fields.keys) } ?? []).union(new.fields.keys).filter {
-                    base?.fields[$0] != new.fields[$0] && known?.fields[$0] != new.fields[$0]
-                }
+                let changed = ItemState.differingSlots(base, new).filter { known?[slot: $0] != new[slot: $0] }
                 // Only those fields move: a branch commit (all parents) does not undo what the
                 // main line changed meanwhile in other fields.
                 var after = new
                 if let known {
                     after = known
                     after.path = new.path
-                    for key in changed { after.fields[key] = new.fields[key] }
+                    for slot in changed { after[slot: slot] = new[slot: slot] }
                 }
                 if known == nil || !changed.isEmpty {
                     changes.append(ItemChange(id: new.id, before: known, after: after))

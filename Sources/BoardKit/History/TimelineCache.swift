@@ -36,6 +36,7 @@ struct TimelineCache {
 
     static func encode(_ timeline: Timeline, key: String) -> Data {
         var body = Writer()
+        body.names = FieldKey.names
         body.string(key)
         body.optionalString(timeline.tip)
         // Replay the changes as a reader will, to store `before` only when it differs.
@@ -106,6 +107,8 @@ struct TimelineCache {
         var bytes: [UInt8] = []
         var table: [String] = []
         var index: [String: Int] = [:]
+        /// Field keys by `FieldKey` slot.
+        var names: [String] = []
 
         mutating func int(_ value: Int) {
             var v = UInt64(value)
@@ -126,17 +129,19 @@ struct TimelineCache {
         /// The fields that differ from `base`: set ones, then removed keys.
         mutating func delta(_ s: ItemState, from base: ItemState) {
             string(s.path)
-            let set = s.fields.filter { base.fields[$0.key] != $0.value }.sorted { $0.key < $1.key }
+            let slots = ItemState.differingSlots(base, s).sorted { names[$0] < names[$1] }
+            let set = slots.filter { s[slot: $0] != nil }
             int(set.count)
-            for (k, v) in set { string(k); string(v) }
-            let removed = base.fields.keys.filter { s.fields[$0] == nil }.sorted()
+            for slot in set { string(names[slot]); string(s[slot: slot]!) }
+            let removed = slots.filter { s[slot: $0] == nil }
             int(removed.count)
-            for k in removed { string(k) }
+            for slot in removed { string(names[slot]) }
         }
         mutating func state(_ s: ItemState) {
             string(s.path)
-            int(s.fields.count)
-            for (k, v) in s.fields.sorted(by: { $0.key < $1.key }) { string(k); string(v) }
+            let fields = s.sortedFields(names: names)
+            int(fields.count)
+            for (k, v) in fields { string(k); string(v) }
         }
     }
 
@@ -171,6 +176,10 @@ struct TimelineCache {
         let bytes: [UInt8]
         var at: Int
         var table: [String] = []
+        /// Per string of the table, its `FieldKey` slot once it has been read as a key (-1 before).
+        var slots: [Int] = []
+        /// One more than the highest slot read so far: the room a state's values take.
+        var width = 0
 
         init(bytes: [UInt8], at: Int) { self.bytes = bytes; self.at = at }
 
@@ -200,17 +209,32 @@ struct TimelineCache {
             guard n <= bytes.count - at else { throw Malformed() }
             return n
         }
-        mutating func string() throws -> String {
+        /// A string as its index in the table.
+        mutating func index() throws -> Int {
             let n = try int()
             guard n < table.count else { throw Malformed() }
-            return table[n]
+            return n
+        }
+        mutating func string() throws -> String { table[try index()] }
+        /// A field key as its slot.
+        mutating func key() throws -> Int {
+            let n = try index()
+            if slots[n] < 0 {
+                slots[n] = FieldKey.slot(table[n])
+                width = max(width, slots[n] + 1)
+            }
+            return slots[n]
         }
         mutating func state() throws -> ItemState {
             let path = try string()
             let n = try count()
-            var fields: [String: String] = .init(minimumCapacity: n)
-            for _ in 0..<n { let k = try string(); fields[k] = try string() }
-            return ItemState(path: path, fields: fields)
+            var values: [String?] = []
+            for _ in 0..<n {
+                let k = try key()
+                if k >= values.count { values += repeatElement(nil, count: width - values.count) }
+                values[k] = try string()
+            }
+            return ItemState(path: path, values: values)
         }
 
         mutating func timeline(key expected: String) throws -> Timeline {
@@ -221,10 +245,12 @@ struct TimelineCache {
                 table.append(bytes.withUnsafeBufferPointer { String(decoding: $0[at..<(at + n)], as: UTF8.self) })
                 at += n
             }
+            slots = Array(repeating: -1, count: strings)
             guard try string() == expected else { throw Malformed() }
             var timeline = Timeline()
             timeline.tip = try int() == 1 ? try string() : nil
-            var folded: [String: ItemState] = [:]
+            // What the replay holds per item, by the table index of its id.
+            var folded: [ItemState?] = Array(repeating: nil, count: strings)
             let entries = try count()
             timeline.entries.reserveCapacity(entries)
             for _ in 0..<entries {
@@ -241,24 +267,24 @@ struct TimelineCache {
                 var changes: [ItemChange] = []
                 changes.reserveCapacity(n)
                 for _ in 0..<n {
-                    let id = try string()
+                    let idIndex = try index()
                     let flags = try int()
-                    var before = folded[id]
+                    var before = folded[idIndex]
                     if flags & 2 != 0 { before = try state() } else if flags & 4 != 0 { before = nil }
                     var after: ItemState?
                     if flags & 8 != 0, let base = before {
                         var s = base
                         s.path = try string()
-                        for _ in 0..<(try count()) { let k = try string(); s.fields[k] = try string() }
-                        for _ in 0..<(try count()) { s.fields[try string()] = nil }
+                        for _ in 0..<(try count()) { let k = try key(); s[slot: k] = try string() }
+                        for _ in 0..<(try count()) { s[slot: try key()] = nil }
                         after = s
                     } else if flags & 8 != 0 {
                         throw Malformed()
                     } else if flags & 1 != 0 {
                         after = try state()
                     }
-                    changes.append(ItemChange(id: id, before: before, after: after))
-                    folded[id] = after
+                    changes.append(ItemChange(id: table[idIndex], before: before, after: after))
+                    folded[idIndex] = after
                 }
                 timeline.entries.append(TimelineEntry(commit: commit, changes: changes))
             }
@@ -272,9 +298,10 @@ struct TimelineCache {
             let items = try count()
             timeline.items.reserveCapacity(items)
             for _ in 0..<items {
-                let id = try string()
+                let idIndex = try index()
+                let id = table[idIndex]
                 switch try int() {
-                case 0: guard let s = folded[id] else { throw Malformed() }; timeline.items[id] = s
+                case 0: guard let s = folded[idIndex] else { throw Malformed() }; timeline.items[id] = s
                 case 1: timeline.items[id] = try state()
                 default: throw Malformed()
                 }
