@@ -294,7 +294,7 @@ public struct FlowReport: Sendable {
         }
         emit(before: nil)
         // Few distinct days: day numbers and weeks are worked out once per day.
-        var dayNumbers: [String: Int?] = [:], weeks: [String: String] = [:]
+        var dayNumbers: [String: Int?] = [:]
         func number(_ day: String) -> Int? {
             if let n = dayNumbers[day] { return n }
             let n = WorkCalendar.dayNumber(day)
@@ -313,11 +313,12 @@ public struct FlowReport: Sendable {
                               cycleDays: start.flatMap { between($0, done) }, leadDays: between(made, done)))
         }
         items.sort { ($0.done, $0.id) < ($1.done, $1.id) }
-        throughput = Dictionary(grouping: items, by: { item in
-            if let week = weeks[item.done] { return week }
-            let week = isoWeek(item.done)
-            weeks[item.done] = week
-            return week
-        }).map { ($0.key, $0.value.count) }.sorted { $0.week < $1.week }
+        var perWeek: [String: Int] = [:]
+        var day = "", week = isoWeek("")
+        for item in items {
+            if item.done != day { day = item.done; week = isoWeek(day) }
+            perWeek[week, default: 0] += 1
+        }
+        throughput = perWeek.map { ($0.key, $0.value) }.sorted { $0.week < $1.week }
     }
 }

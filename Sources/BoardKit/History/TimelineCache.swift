@@ -306,8 +306,12 @@ struct TimelineCache {
                 default: throw Malformed()
                 }
             }
-            for _ in 0..<(try count()) { timeline.everSeen.insert(try string()) }
-            for _ in 0..<(try count()) { let id = try string(); timeline.firstSeen[id] = try string() }
+            let seen = try count()
+            timeline.everSeen.reserveCapacity(seen)
+            for _ in 0..<seen { timeline.everSeen.insert(try string()) }
+            let first = try count()
+            timeline.firstSeen.reserveCapacity(first)
+            for _ in 0..<first { let id = try string(); timeline.firstSeen[id] = try string() }
             for _ in 0..<(try count()) { let id = try string(); timeline.starts[id] = try int() }
             guard at == bytes.count else { throw Malformed() }
             return timeline

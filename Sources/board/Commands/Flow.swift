@@ -29,7 +29,7 @@ extension Board {
             defer { keepUntilExit(timeline) }
             report(timeline.warnings)
             let last = to ?? Workspace.today
-            let first = from ?? timeline.dated.first?.date ?? last
+            let first = from ?? timeline.entries.first?.commit.date ?? last
             guard first <= last else { throw BoardError.usage("--from \(first) is after --to \(last)") }
             let flow = FlowReport(timeline: timeline, config: workspace.config, from: first, to: last)
             let percentiles = [50.0, 85, 95]
