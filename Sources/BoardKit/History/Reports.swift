@@ -15,11 +15,16 @@ func daysBetween(_ a: String, _ b: String) -> Int? {
 /// ISO week of a day, `2026-W10`.
 func isoWeek(_ day: String) -> String {
     guard let n = WorkCalendar.dayNumber(day) else { return day }
-    var calendar = Calendar(identifier: .iso8601)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    let c = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: Date(timeIntervalSince1970: Double(n) * 86_400))
+    let c = isoCalendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: Date(timeIntervalSince1970: Double(n) * 86_400))
     return String(format: "%04d-W%02d", c.yearForWeekOfYear ?? 0, c.weekOfYear ?? 0)
 }
+
+/// The ISO 8601 calendar in UTC, made once (making one takes longer than asking it a week).
+private let isoCalendar: Calendar = {
+    var calendar = Calendar(identifier: .iso8601)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    return calendar
+}()
 
 extension Workspace {
     /// The iteration a report is about: the one named, else the `active` one, else the one holding today.
@@ -259,6 +264,7 @@ public struct FlowReport: Sendable {
             var title = ""
         }
         var tracks: [String: Track] = [:]
+        tracks.reserveCapacity(timeline.everSeen.count)
         var count = [0, 0, 0]
         func slot(_ c: BoardConfig.Category?) -> Int? {
             switch c { case .todo: return 0; case .doing: return 1; case .done: return 2; default: return nil }
