@@ -21,8 +21,8 @@ struct TimelineCache {
     }
 
     func load() -> Timeline? {
-        guard let data = FileManager.default.contents(atPath: file) else { return nil }
-        return Self.decode(data, key: key)
+        guard let bytes = readBytes(file) else { return nil }
+        return Self.decode(bytes, key: key)
     }
 
     func save(_ timeline: Timeline) {
@@ -164,8 +164,9 @@ struct TimelineCache {
 
     struct Malformed: Error {}
 
-    static func decode(_ data: Data, key expected: String) -> Timeline? {
-        let bytes = [UInt8](data)
+    static func decode(_ data: Data, key expected: String) -> Timeline? { decode([UInt8](data), key: expected) }
+
+    static func decode(_ bytes: [UInt8], key expected: String) -> Timeline? {
         guard bytes.count >= magic.count + 8, Array(bytes[0..<magic.count]) == magic else { return nil }
         var reader = Reader(bytes: bytes, at: magic.count)
         guard let sum = try? reader.u64(), sum == checksum(bytes[reader.at...]) else { return nil }

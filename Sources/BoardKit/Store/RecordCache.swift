@@ -332,7 +332,7 @@ private struct ByteReader {
 }
 
 /// A whole file as bytes; nil when it cannot be read.
-private func readBytes(_ path: String) -> [UInt8]? {
+func readBytes(_ path: String) -> [UInt8]? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
