@@ -201,8 +201,9 @@ public struct Timeline: Codable, Sendable, Equatable {
     /// Each entry's effective date: its commit's, or a later one before it.
     var dates: [String] {
         var latest = ""
-        return entries.map { entry in
-            latest = max(latest, entry.commit.date)
+        // By index: an entry is read in place, not copied.
+        return entries.indices.map { i in
+            latest = max(latest, entries[i].commit.date)
             return latest
         }
     }
