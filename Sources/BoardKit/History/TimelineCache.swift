@@ -274,8 +274,7 @@ struct TimelineCache {
                     if flags & 2 != 0 { before = try state() } else if flags & 4 != 0 { before = nil }
                     var after: ItemState?
                     if flags & 8 != 0, let base = before {
-                        var s = base
-                        s.path = try string()
+                        var s = base.copy(path: try string())
                         for _ in 0..<(try count()) { let k = try key(); s[slot: k] = try string() }
                         for _ in 0..<(try count()) { s[slot: try key()] = nil }
                         after = s
