@@ -82,13 +82,6 @@ public struct ItemState: Sendable, Equatable {
         (self[slot: FieldKey.dependsOn] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    /// The keys of fields whose values differ between two states, in no order.
-    static func differingKeys(_ a: ItemState?, _ b: ItemState?) -> [String] {
-        let count = max(a?.values.count ?? 0, b?.values.count ?? 0)
-        let names = count > 0 ? FieldKey.names : []
-        return (0..<count).filter { a?[slot: $0] != b?[slot: $0] }.map { names[$0] }
-    }
-
     /// Slots of the fields whose values differ between two states.
     static func differingSlots(_ a: ItemState?, _ b: ItemState?) -> [Int] {
         (0..<max(a?.values.count ?? 0, b?.values.count ?? 0)).filter { a?[slot: $0] != b?[slot: $0] }
@@ -157,7 +150,11 @@ public struct ItemChange: Codable, Sendable, Equatable {
     public var after: ItemState?
 
     /// Keys whose value differs, sorted.
-    public var changedKeys: [String] { ItemState.differingKeys(before, after).sorted() }
+    public var changedKeys: [String] {
+        let slots = ItemState.differingSlots(before, after)
+        let names = slots.isEmpty ? [] : FieldKey.names
+        return slots.map { names[$0] }.sorted()
+    }
 }
 
 /// The items one commit changed.
