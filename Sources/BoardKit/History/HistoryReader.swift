@@ -29,14 +29,30 @@ struct HistoryReader {
     var run = 50
     /// At most this many threads (default: the cores, up to 4).
     var threads: Int?
+    /// False to read only the iteration files of each commit (no backlog diff, no item blob).
+    var withItems = true
+
+    /// How many threads to use for `work` pieces of work.
+    func threadCount(_ work: Int) -> Int {
+        Repository.threadSafe ? max(1, min(threads ?? min(ProcessInfo.processInfo.activeProcessorCount, 4), work)) : 1
+    }
 
     func read(_ commits: [OID], progress: ((Int, Int) -> Void)?) throws -> (commits: [CommitRead], parsed: [BlobKey: Result<ItemState, BoardError>]) {
+        // A few commits go in shorter runs, two a thread, so that every thread has work (a run
+        // reads the tree of its first commit's parent again).
+        let most = 2 * threadCount(commits.count)
+        var reader = self
+        reader.run = min(run, max(8, (commits.count + most - 1) / most))
+        return try reader.readRuns(commits, progress: progress)
+    }
+
+    private func readRuns(_ commits: [OID], progress: ((Int, Int) -> Void)?) throws -> (commits: [CommitRead], parsed: [BlobKey: Result<ItemState, BoardError>]) {
         let runs = (commits.count + run - 1) / run
-        let threads = Repository.threadSafe ? min(self.threads ?? min(ProcessInfo.processInfo.activeProcessorCount, 4), runs) : 1
+        let threads = threadCount(runs)
         let shared = Shared(runs: runs)
         guard !commits.isEmpty else { return ([], [:]) }
         let done = DispatchGroup()
-        for _ in 1..<max(1, threads) {
+        for _ in 1..<threads {
             done.enter()
             Thread { [self] in work(commits, shared); done.leave() }.start()
         }
@@ -69,9 +85,10 @@ struct HistoryReader {
         let parent = info.parents.first.flatMap(OID.init(hex:))
         var items: [FileChange] = []
         var committed: [String] = []
-        for file in try repository.changes(from: .commit(parent), to: .commit(oid), under: [backlog, iterations]) {
+        for file in try repository.changes(from: .commit(parent), to: .commit(oid), under: withItems ? [backlog, iterations] : [iterations]) {
             if let path = file.newPath, let blob = file.newBlob, path.hasPrefix(iterations + "/") {
-                if let record = try? Record(path: path, data: try repository.blob(blob)), record.has("commitment"), !record.id.isEmpty {
+                if let record = try? Record(path: path, document: FrontMatterDocument(data: try repository.blob(blob), path: path, topLevelOnly: true)),
+                   record.has("commitment"), !record.id.isEmpty {
                     committed.append(record.id)
                 }
                 continue
@@ -87,6 +104,32 @@ struct HistoryReader {
             }
         }
         return CommitRead(info: info, items: items, committed: committed)
+    }
+
+    /// Every item file of a commit, as if the commit had added them all, with their blobs parsed
+    /// on several threads.
+    func snapshot(_ oid: OID) throws -> (read: CommitRead, parsed: [BlobKey: Result<ItemState, BoardError>]) {
+        let repository = try Repository.open(gitDir: gitDir)
+        let info = try repository.commitInfo(oid)
+        let files = try repository.changes(from: .commit(nil), to: .commit(oid), under: [backlog])
+        let keys = files.compactMap { file -> BlobKey? in
+            guard let path = file.newPath, let blob = file.newBlob else { return nil }
+            let boardPath = String(path.dropFirst(prefix.count))
+            return boardPath.hasSuffix(".md") ? BlobKey(blob: blob, path: boardPath) : nil
+        }
+        let threads = threadCount(keys.count / 256)
+        let parts = concurrentMap(count: threads, runs: threads) { t -> Result<[(BlobKey, Result<ItemState, BoardError>)], Error> in
+            Result {
+                let handle = t == 0 ? repository : try Repository.open(gitDir: gitDir)
+                return keys[(keys.count * t / threads)..<(keys.count * (t + 1) / threads)].map { key in
+                    (key, ItemReader.parse(path: key.path) { try handle.blob(key.blob) })
+                }
+            }
+        }
+        var parsed: [BlobKey: Result<ItemState, BoardError>] = [:]
+        parsed.reserveCapacity(keys.count)
+        for part in parts { for (key, result) in try part.get() { parsed[key] = result } }
+        return (CommitRead(info: info, items: files, committed: []), parsed)
     }
 
     /// State shared by the threads: the next run to take, finished runs, parsed blobs, the first error.

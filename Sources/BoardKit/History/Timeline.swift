@@ -180,15 +180,24 @@ public struct Timeline: Codable, Sendable, Equatable {
     /// Per iteration id, how many entries precede its start: the commit that first recorded its
     /// `commitment` (`board iteration start`), with that commit's own item changes counted before.
     public var starts: [String: Int] = [:]
+    /// Nil when the walk began at the first commit. Otherwise the first entry is a snapshot of
+    /// every item at a later commit, and `everSeen` and `firstSeen` know only what came since.
+    public var base: TimelineBase?
+
+    /// True when this timeline gives the same reports on `iteration` as a walk from the first
+    /// commit: the iteration's commitment was recorded after the snapshot, and the snapshot's
+    /// changes all come before the iteration's first day.
+    public func covers(_ iteration: Iteration) -> Bool {
+        guard let base else { return true }
+        return !base.started.contains(iteration.id) && base.floor <= iteration.start
+    }
 
     /// The items as they were at the end of a day (`YYYY-MM-DD`, the authors' local dates).
     /// Commit times are made non-decreasing along the walk, as a commit cannot land before its parent.
     public func items(atEndOf day: String) -> [String: ItemState] {
         var state: [String: ItemState] = [:]
-        var latest = ""
-        for entry in entries {
-            latest = max(latest, entry.commit.date)
-            if latest > day { break }
+        for (date, entry) in zip(dates, entries) {
+            if date > day { break }
             for change in entry.changes {
                 if let after = change.after { state[change.id] = after } else { state[change.id] = nil }
             }
@@ -199,15 +208,26 @@ public struct Timeline: Codable, Sendable, Equatable {
     /// Entries with each commit's effective (non-decreasing) date.
     public var dated: [(date: String, entry: TimelineEntry)] { Array(zip(dates, entries)) }
 
-    /// Each entry's effective date: its commit's, or a later one before it.
+    /// Each entry's effective date: its commit's, or a later one before it (a snapshot's is its `floor`).
     var dates: [String] {
         var latest = ""
         // By index: an entry is read in place, not copied.
         return entries.indices.map { i in
-            latest = max(latest, entries[i].commit.date)
+            latest = max(latest, i == 0 ? base?.floor ?? entries[i].commit.date : entries[i].commit.date)
             return latest
         }
     }
+}
+
+/// Where a timeline that does not begin at the first commit begins.
+public struct TimelineBase: Codable, Sendable, Equatable {
+    /// The commit whose items the first entry holds, read from its tree.
+    public var commit: String
+    /// The latest date of a commit up to that one, leaving out commits that changed no item:
+    /// no change the snapshot holds came later.
+    public var floor: String
+    /// Iterations whose commitment was recorded by that commit or an earlier one.
+    public var started: Set<String>
 }
 
 extension Diagnostic: Codable {
@@ -307,11 +327,20 @@ extension Workspace {
     /// cached in `.git/board-cache/` by commit id, so a later walk reads only new commits.
     public func timeline(from revision: String = "HEAD", allParents: Bool = false,
                          progress: ((Int, Int) -> Void)? = nil) throws -> Timeline {
-        try timeline(from: revision, allParents: allParents, threads: nil, run: 50, progress: progress)
+        try timeline(from: revision, allParents: allParents, for: nil, threads: nil, run: 50, progress: progress)
+    }
+
+    /// The history a report on one iteration needs (burndown, scope): on the first-parent line it
+    /// may start at a snapshot of every item shortly before the iteration began instead of at the
+    /// first commit (`Timeline.base`), which gives the same report for that iteration and every
+    /// later one without reading older commits' trees.
+    public func timeline(for iteration: Iteration, allParents: Bool = false,
+                         progress: ((Int, Int) -> Void)? = nil) throws -> Timeline {
+        try timeline(from: "HEAD", allParents: allParents, for: iteration, threads: nil, run: 50, progress: progress)
     }
 
     /// `threads` and `run` (commits a thread takes at a time) are for tests.
-    func timeline(from revision: String, allParents: Bool, threads: Int?, run: Int,
+    func timeline(from revision: String, allParents: Bool, for iteration: Iteration? = nil, threads: Int?, run: Int,
                   progress: ((Int, Int) -> Void)? = nil) throws -> Timeline {
         guard let repository else { throw BoardError.usage("the board is not in a Git repository") }
         if case .unborn = try repository.head(), revision == "HEAD" { return Timeline() }
@@ -320,70 +349,132 @@ extension Workspace {
         var timeline = Timeline()
         var hidden: OID?
         if let cached = cache.load(), let cachedTip = cached.tip.flatMap(OID.init(hex:)),
-           repository.contains(tip, ancestor: cachedTip) {
+           iteration.map(cached.covers) ?? (cached.base == nil), repository.contains(tip, ancestor: cachedTip) {
             timeline = cached
             hidden = cachedTip
             if cachedTip == tip { return timeline }
         }
         var commits = try repository.walk(from: tip, hiding: hidden, firstParent: !allParents)
-        if let hidden, !allParents, let first = commits.first,
-           try repository.commitInfo(first).parents.first != hidden.hex {
+        if let cachedTip = hidden, !allParents, let first = commits.first,
+           try repository.commitInfo(first).parents.first != cachedTip.hex {
             // The cached tip is not on this branch's first-parent line: walk it all.
             timeline = Timeline()
+            hidden = nil
             commits = try repository.walk(from: tip, firstParent: true)
         }
-        let reader = ItemReader(repository: repository, prefix: repoPrefix, known: timeline.warnings)
-        let reads = try HistoryReader(gitDir: repository.gitDir, prefix: repoPrefix, backlog: backlogSpec,
-                                      iterations: iterationSpec, run: run, threads: threads).read(commits, progress: progress)
-        reader.prefetched = reads.parsed
-        var pathToID: [String: String] = [:]
-        for (id, state) in timeline.items { pathToID[state.path] = id }
-        for read in reads.commits {
-            let info = read.info
-            let label = "at commit \(info.short)"
-            var changes: [ItemChange] = []
-            let started = read.committed.filter { timeline.starts[$0] == nil }
-            for file in read.items {
-                let old = file.oldPath.flatMap { path in reader.item(path: path, blob: file.oldBlob, where: "before \(info.short)") }
-                let new = file.newPath.flatMap { path in reader.item(path: path, blob: file.newBlob, where: label) }
-                if file.newPath != nil && new == nil { continue }  // unreadable now: keep what we knew
-                let oldID = old?.id ?? file.oldPath.flatMap { pathToID[reader.boardPath($0)] }
-                if let oldID, oldID != new?.id, let known = timeline.items[oldID],
-                   file.oldPath.map(reader.boardPath) == known.path {
-                    // Deleted, or the file now holds another id.
-                    changes.append(ItemChange(id: oldID, before: known, after: nil))
-                    timeline.items[oldID] = nil
-                    pathToID[known.path] = nil
-                }
-                guard let new else { continue }
-                let known = timeline.items[new.id]
-                // A field counts when this commit changed it (against its parent, or against what we
-                // knew when the parent's version was unreadable) and it is not already known (merges).
-                let base = (old?.id == new.id ? old : nil) ?? known
-                let changed = ItemState.differingSlots(base, new).filter { known?[slot: $0] != new[slot: $0] }
-                // Only those fields move: a branch commit (all parents) does not undo what the
-                // main line changed meanwhile in other fields.
-                var after = new
-                if let known {
-                    after = known
-                    after.path = new.path
-                    for slot in changed { after[slot: slot] = new[slot: slot] }
-                }
-                if known == nil || !changed.isEmpty {
-                    changes.append(ItemChange(id: new.id, before: known, after: after))
-                }
-                if let known { pathToID[known.path] = nil }
-                timeline.items[new.id] = after
-                pathToID[after.path] = new.id
-                if timeline.everSeen.insert(new.id).inserted { timeline.firstSeen[new.id] = info.id }
-            }
-            if !changes.isEmpty { timeline.entries.append(TimelineEntry(commit: info, changes: changes)) }
-            for id in started { timeline.starts[id] = timeline.entries.count }
+        let reader = HistoryReader(gitDir: repository.gitDir, prefix: repoPrefix, backlog: backlogSpec,
+                                   iterations: iterationSpec, run: run, threads: threads)
+        var fold = TimelineFold(timeline: timeline, reader: ItemReader(repository: repository, prefix: repoPrefix, known: timeline.warnings))
+        if hidden == nil, !allParents, let iteration,
+           let windowed = try windowedFold(commits, for: iteration, reader: reader, progress: progress) {
+            fold = windowed
+        } else {
+            let reads = try reader.read(commits, progress: progress)
+            fold.reader.prefetched = reads.parsed
+            for read in reads.commits { fold.add(read) }
         }
-        timeline.warnings += reader.warnings
-        timeline.tip = tip.hex
-        cache.save(timeline)
-        return timeline
+        fold.timeline.warnings += fold.reader.warnings
+        fold.timeline.tip = tip.hex
+        cache.save(fold.timeline)
+        return fold.timeline
+    }
+
+    /// The fold of a walk that starts at a snapshot (`Timeline.base`): the last commit before the
+    /// iteration's commitment was recorded and before any later-dated commit that changed an item.
+    /// Nil where the walk must start at the first commit instead: no commit comes before that one,
+    /// or the snapshot would not hold what a walk from the first commit holds there (an item file
+    /// that cannot be read, an id in two files, a later commit dated before the snapshot).
+    func windowedFold(_ commits: [OID], for iteration: Iteration, reader: HistoryReader,
+                      progress: ((Int, Int) -> Void)?) throws -> TimelineFold? {
+        guard let repository else { return nil }
+        var scan = reader
+        scan.withItems = false
+        let scans = try scan.read(commits, progress: nil).commits
+        // Commits dated after the start that change no item do not count: the first commit, made by
+        // `board init` on the day it ran, is one.
+        var floor = "", stop = scans.count
+        for (i, commit) in scans.enumerated() {
+            if commit.committed.contains(iteration.id) { stop = i; break }
+            let date = commit.info.date
+            if date > iteration.start {
+                let parent = commit.info.parents.first.flatMap(OID.init(hex:))
+                let changed = try repository.changes(from: .commit(parent), to: .commit(commits[i]), under: [backlogSpec])
+                if changed.contains(where: { [$0.oldPath, $0.newPath].contains { $0?.hasSuffix(".md") == true } }) { stop = i; break }
+                continue
+            }
+            floor = max(floor, date)
+        }
+        guard stop > 0 else { return nil }
+        let snapshot = try reader.snapshot(commits[stop - 1])
+        let reads = try reader.read(Array(commits[stop...]), progress: progress)
+        var fold = TimelineFold(timeline: Timeline(), reader: ItemReader(repository: repository, prefix: repoPrefix))
+        fold.reader.prefetched = snapshot.parsed.merging(reads.parsed) { a, _ in a }
+        fold.add(snapshot.read)
+        // The snapshot is the first entry, even of an empty backlog.
+        if fold.timeline.entries.isEmpty { fold.timeline.entries.append(TimelineEntry(commit: snapshot.read.info, changes: [])) }
+        guard fold.reader.warnings.isEmpty, fold.timeline.items.count == snapshot.parsed.count else { return nil }
+        for read in reads.commits { fold.add(read) }
+        if fold.timeline.entries.count > 1, floor > fold.timeline.entries[1].commit.date { return nil }
+        fold.timeline.base = TimelineBase(commit: snapshot.read.info.id, floor: floor,
+                                          started: Set(scans[..<stop].flatMap(\.committed)))
+        return fold
+    }
+}
+
+/// Folds what commits changed into a timeline, one commit after another.
+struct TimelineFold {
+    var timeline: Timeline
+    var reader: ItemReader
+    /// The id each item path holds.
+    var pathToID: [String: String] = [:]
+
+    init(timeline: Timeline, reader: ItemReader) {
+        self.timeline = timeline
+        self.reader = reader
+        for (id, state) in timeline.items { pathToID[state.path] = id }
+    }
+
+    mutating func add(_ read: CommitRead) {
+        let info = read.info
+        let label = "at commit \(info.short)"
+        var changes: [ItemChange] = []
+        let started = read.committed.filter { timeline.starts[$0] == nil }
+        for file in read.items {
+            let old = file.oldPath.flatMap { path in reader.item(path: path, blob: file.oldBlob, where: "before \(info.short)") }
+            let new = file.newPath.flatMap { path in reader.item(path: path, blob: file.newBlob, where: label) }
+            if file.newPath != nil && new == nil { continue }  // unreadable now: keep what we knew
+            let oldID = old?.id ?? file.oldPath.flatMap { pathToID[reader.boardPath($0)] }
+            if let oldID, oldID != new?.id, let known = timeline.items[oldID],
+               file.oldPath.map(reader.boardPath) == known.path {
+                // Deleted, or the file now holds another id.
+                changes.append(ItemChange(id: oldID, before: known, after: nil))
+                timeline.items[oldID] = nil
+                pathToID[known.path] = nil
+            }
+            guard let new else { continue }
+            let known = timeline.items[new.id]
+            // A field counts when this commit changed it (against its parent, or against what we
+            // knew when the parent's version was unreadable) and it is not already known (merges).
+            let base = (old?.id == new.id ? old : nil) ?? known
+            let changed = ItemState.differingSlots(base, new).filter { known?[slot: $0] != new[slot: $0] }
+            // Only those fields move: a branch commit (all parents) does not undo what the
+            // main line changed meanwhile in other fields.
+            var after = new
+            if let known {
+                after = known
+                after.path = new.path
+                for slot in changed { after[slot: slot] = new[slot: slot] }
+            }
+            if known == nil || !changed.isEmpty {
+                changes.append(ItemChange(id: new.id, before: known, after: after))
+            }
+            if let known { pathToID[known.path] = nil }
+            timeline.items[new.id] = after
+            pathToID[after.path] = new.id
+            if timeline.everSeen.insert(new.id).inserted { timeline.firstSeen[new.id] = info.id }
+        }
+        if !changes.isEmpty { timeline.entries.append(TimelineEntry(commit: info, changes: changes)) }
+        for id in started { timeline.starts[id] = timeline.entries.count }
     }
 }
 

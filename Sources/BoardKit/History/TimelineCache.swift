@@ -3,13 +3,13 @@ import Foundation
 /// The timeline of the last walk, in `.git/board-cache/`, keyed by the commit it ends at.
 /// Deleting the folder only makes the next walk slower.
 ///
-/// Binary format (little-endian): the magic `BOARDTL3`, a checksum of the rest, then the cache key,
+/// Binary format (little-endian): the magic `BOARDTL4`, a checksum of the rest, then the cache key,
 /// a table of every distinct string (each written once), and the timeline with strings as table
 /// indices. A change stores only its `after` state; `before` is what the replay so far holds for
 /// that id, stored explicitly only when it differs. A file that is short, corrupt, from another
 /// version or for another key is ignored (the walk starts over).
 struct TimelineCache {
-    static let version = 3
+    static let version = 4
     static let magic = Array("BOARDTL\(version)".utf8)
     let file: String
     let key: String
@@ -27,9 +27,9 @@ struct TimelineCache {
 
     func save(_ timeline: Timeline) {
         try? atomicWrite(Self.encode(timeline, key: key), to: file)
-        // The JSON cache of earlier versions (up to 25 MB) is not read any more.
-        let old = file.replacingOccurrences(of: "timeline-v\(Self.version)-", with: "timeline-v2-").dropLast(4) + ".json"
-        unlink(String(old))
+        // The caches of earlier versions (JSON up to 25 MB, then binary) are not read any more.
+        let stem = file.replacingOccurrences(of: "timeline-v\(Self.version)-", with: "timeline-v%d-").dropLast(4)
+        for (version, ending) in [(2, ".json"), (3, ".bin")] { unlink(String(format: String(stem), version) + ending) }
     }
 
     // MARK: Encoding
@@ -87,6 +87,15 @@ struct TimelineCache {
         for (id, commit) in timeline.firstSeen.sorted(by: { $0.key < $1.key }) { body.string(id); body.string(commit) }
         body.int(timeline.starts.count)
         for (id, n) in timeline.starts.sorted(by: { $0.key < $1.key }) { body.string(id); body.int(n) }
+        if let base = timeline.base {
+            body.int(1)
+            body.string(base.commit)
+            body.string(base.floor)
+            body.int(base.started.count)
+            for id in base.started.sorted() { body.string(id) }
+        } else {
+            body.int(0)
+        }
 
         var table = Writer()
         table.int(body.table.count)
@@ -313,6 +322,15 @@ struct TimelineCache {
             timeline.firstSeen.reserveCapacity(first)
             for _ in 0..<first { let id = try string(); timeline.firstSeen[id] = try string() }
             for _ in 0..<(try count()) { let id = try string(); timeline.starts[id] = try int() }
+            switch try int() {
+            case 0: break
+            case 1:
+                let commit = try string(), floor = try string()
+                var started = Set<String>()
+                for _ in 0..<(try count()) { started.insert(try string()) }
+                timeline.base = TimelineBase(commit: commit, floor: floor, started: started)
+            default: throw Malformed()
+            }
             guard at == bytes.count else { throw Malformed() }
             return timeline
         }

@@ -64,6 +64,33 @@ enum FlatFrontMatter {
         return fields
     }
 
+    /// As `parse`, but a key whose indented block `parse` cannot read (a nested mapping, say)
+    /// reads as null, its block left out. A block is the lines after a key line up to the next
+    /// line that starts in column 1 and is not a comment.
+    static func parseTopLevel(_ lines: [String]) -> [Field]? {
+        if let flat = parse(lines) { return flat }
+        var kept = lines
+        var start = 0
+        while start < lines.count {
+            var end = start + 1
+            while end < lines.count, lines[end].utf8.first.map({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "#") || $0 == 0x0D }) ?? true {
+                end += 1
+            }
+            let line = lines[start]
+            // A key with nothing but a comment after its colon, and a block `parse` declines: blanked
+            // (not removed, so that line numbers stay).
+            if let first = line.utf8.first, first != UInt8(ascii: " "), first != UInt8(ascii: "#"),
+               let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")),
+               case let value = dropSpaces(line[line.utf8.index(after: colon)...]),
+               value.utf8.allSatisfy({ $0 == 0x0D }) || value.utf8.first == UInt8(ascii: "#"),
+               end > start + 1, parse(Array(lines[start..<end])) == nil {
+                for i in (start + 1)..<end { kept[i] = "" }
+            }
+            start = end
+        }
+        return parse(kept)
+    }
+
     /// YAML allows only printable characters: no C0 or C1 controls (but tab), DEL, U+FFFE or U+FFFF.
     /// Lines holding others go to Yams, which reports them.
     static func isPrintable(_ line: Substring) -> Bool {

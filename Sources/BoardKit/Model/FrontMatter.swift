@@ -72,7 +72,10 @@ public struct FrontMatterDocument: @unchecked Sendable {
     /// Maximum front-matter size accepted, to bound time and memory on hostile input.
     public static let maxFrontMatterBytes = 256 * 1024
 
-    public init(data: Data, path: String) throws {
+    /// `topLevelOnly`: for a quick look at the top-level keys only, as the history engine takes
+    /// of iteration files; a key whose value is an indented block may read as null then, and the
+    /// block's YAML is not checked. Such a document is not for edits.
+    public init(data: Data, path: String, topLevelOnly: Bool = false) throws {
         let bytes = [UInt8](data)
         func fail(_ line: Int?, _ message: String) -> BoardError {
             .invalidFile(Diagnostic(path: path, line: line, message: message))
@@ -107,7 +110,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
         }
         storage = Storage(head: Array(bytes[..<(firstEnd + 1)]), lines: split, tail: Array(bytes[closing...]),
                           firstLine: 2, crlf: crlf, origin: nil)
-        setFields(try parseFields(path: path))
+        setFields(try topLevelOnly ? FlatFrontMatter.parseTopLevel(split) ?? parseFields(path: path) : parseFields(path: path))
     }
 
     /// A document of fields only, from the record cache; `origin` is the file's absolute path.

@@ -53,7 +53,7 @@ extension Workspace {
         guard let iteration else { return missing("No current iteration.") }
         guard iteration.state != .planned else { return missing("The iteration has not started.") }
         let timeline: Timeline
-        do { timeline = try self.timeline() } catch { return missing("No history data: \(error)") }
+        do { timeline = try self.timeline(for: iteration) } catch { return missing("No history data: \(error)") }
         let (commitment, days) = burndown(iteration, timeline: timeline)
         let scope = ScopeReport(iteration: iteration, timeline: timeline)
         return (ReportModel.Burndown(commitment: commitment, days: days.map {

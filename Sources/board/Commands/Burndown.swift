@@ -22,7 +22,7 @@ extension Board {
             guard format != .markdown else { throw BoardError.usage("board burndown prints text, json or csv") }
             let workspace = try global.workspace()
             let window = try workspace.reportIteration(iteration)
-            let timeline = try workspace.timeline(allParents: allParents, progress: historyProgress)
+            let timeline = try workspace.timeline(for: window, allParents: allParents, progress: historyProgress)
             defer { keepUntilExit(timeline) }
             report(timeline.warnings)
             let (commitment, days) = workspace.burndown(window, timeline: timeline)

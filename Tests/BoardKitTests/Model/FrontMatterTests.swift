@@ -214,6 +214,37 @@ Some *body* text.
         }
     }
 
+    /// The top-level reader (history's look at iteration files) finds Yams' keys and flat values;
+    /// a nested block reads as null, and what it cannot place goes to Yams.
+    @Test(arguments: [
+        "---\nid: S1\nstate: active\ncommitment:\n  date: 2026-03-02\n  items:\n    - {id: B-1, points: 5}\n# note\n\n  points: 5\nend: 2026-03-13\n---\n",
+        "---\nid: S1\ncapacity: # per member\n  alice: 6\n  bob: [1, 2]\ntags:\n  - a\n---\n",
+        "---\nid: S1\r\ncommitment:\r\n  points: 8\r\n\r\nstate: closed\r\n---\r\n",
+        "---\nid: S1\ncommitment:\n  points: 8\n---\n",
+    ])
+    func topLevelReaderFindsYamsKeys(text: String) throws {
+        let lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(Substring($0)) }
+            .dropFirst().prefix { $0 != "---" && $0 != "---\r" }.map { $0 }
+        let yams = try FrontMatterDocument(data: Data(text.utf8), path: "x").parseFields(path: "x", fast: false)
+        #expect(FlatFrontMatter.parse(lines) == nil)
+        let top = try #require(FlatFrontMatter.parseTopLevel(lines))
+        #expect(top.map(\.key) == yams.map(\.key))
+        #expect(top.map(\.line) == yams.map(\.line))
+        for (mine, theirs) in zip(top, yams) {
+            if case .mapping = theirs.value.node { #expect(mine.value.string == nil, "\(mine.key)") } else {
+                #expect(mine.value.strings == theirs.value.strings, "\(mine.key)")
+            }
+        }
+        let document = try FrontMatterDocument(data: Data(text.utf8), path: "x", topLevelOnly: true)
+        #expect(document.keys == yams.map(\.key) && document.string("id") == "S1")
+    }
+
+    @Test func topLevelReaderDeclinesWhatItCannotPlace() {
+        for text in ["a: |\n  text", "a:\n  b: 1\nc: [unclosed", "a: 1\n  b", "a:\n  b: 1\n\"q\": 1", "a:\n  b: 1\na: 2", "a:\n  b: \"x\ny\""] {
+            #expect(FlatFrontMatter.parseTopLevel(text.components(separatedBy: "\n")) == nil, "\(text)")
+        }
+    }
+
     @Test func slugsAreSafe() {
         #expect(slugify("Export invoices (PDF)!") == "export-invoices-pdf")
         #expect(slugify("../../etc/passwd") == "etc-passwd")
