@@ -345,14 +345,18 @@ extension Workspace {
         guard let repository else { throw BoardError.usage("the board is not in a Git repository") }
         if case .unborn = try repository.head(), revision == "HEAD" { return Timeline() }
         let tip = try repository.resolve(revision)
-        let cache = TimelineCache(gitDir: repository.gitDir, prefix: repoPrefix, allParents: allParents)
+        let full = TimelineCache(gitDir: repository.gitDir, prefix: repoPrefix, allParents: allParents)
+        let window = TimelineCache(gitDir: repository.gitDir, prefix: repoPrefix, allParents: allParents, window: true)
         var timeline = Timeline()
         var hidden: OID?
-        if let cached = cache.load(), let cachedTip = cached.tip.flatMap(OID.init(hex:)),
-           iteration.map(cached.covers) ?? (cached.base == nil), repository.contains(tip, ancestor: cachedTip) {
+        // A report on one iteration takes a snapshot's walk that covers it, else a full one.
+        for cache in iteration == nil ? [full] : [window, full] {
+            guard let cached = cache.load(), let cachedTip = cached.tip.flatMap(OID.init(hex:)),
+                  iteration.map(cached.covers) ?? (cached.base == nil), repository.contains(tip, ancestor: cachedTip) else { continue }
+            if cachedTip == tip { return cached }
             timeline = cached
             hidden = cachedTip
-            if cachedTip == tip { return timeline }
+            break
         }
         var commits = try repository.walk(from: tip, hiding: hidden, firstParent: !allParents)
         if let cachedTip = hidden, !allParents, let first = commits.first,
@@ -375,14 +379,14 @@ extension Workspace {
         }
         fold.timeline.warnings += fold.reader.warnings
         fold.timeline.tip = tip.hex
-        cache.save(fold.timeline)
+        (fold.timeline.base == nil ? full : window).save(fold.timeline)
         return fold.timeline
     }
 
     /// The fold of a walk that starts at a snapshot (`Timeline.base`): the last commit before the
     /// iteration's commitment was recorded and before any later-dated commit that changed an item.
-    /// Nil where the walk must start at the first commit instead: no commit comes before that one,
-    /// or the snapshot would not hold what a walk from the first commit holds there (an item file
+    /// Nil where the walk should start at the first commit instead: that commit comes in the first
+    /// quarter of history, or the snapshot would not hold what a walk from the first commit holds there (an item file
     /// that cannot be read, an id in two files, a later commit dated before the snapshot).
     func windowedFold(_ commits: [OID], for iteration: Iteration, reader: HistoryReader,
                       progress: ((Int, Int) -> Void)?) throws -> TimelineFold? {
@@ -404,7 +408,8 @@ extension Workspace {
             }
             floor = max(floor, date)
         }
-        guard stop > 0 else { return nil }
+        // A snapshot that would spare little of the walk is not worth reading: a full walk serves every report.
+        guard stop > max(1, commits.count / 4) else { return nil }
         let snapshot = try reader.snapshot(commits[stop - 1])
         let reads = try reader.read(Array(commits[stop...]), progress: progress)
         var fold = TimelineFold(timeline: Timeline(), reader: ItemReader(repository: repository, prefix: repoPrefix))

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The timeline of the last walk, in `.git/board-cache/`, keyed by the commit it ends at.
+/// The timeline of the last walk, in `.git/board-cache/`, keyed by the commit it ends at: one file
+/// for a walk from the first commit, one for a walk from a snapshot (`Timeline.base`).
 /// Deleting the folder only makes the next walk slower.
 ///
 /// Binary format (little-endian): the magic `BOARDTL4`, a checksum of the rest, then the cache key,
@@ -14,10 +15,10 @@ struct TimelineCache {
     let file: String
     let key: String
 
-    init(gitDir: String, prefix: String, allParents: Bool) {
+    init(gitDir: String, prefix: String, allParents: Bool, window: Bool = false) {
         let name = (prefix.isEmpty ? "root" : prefix.replacingOccurrences(of: "/", with: "_"))
         key = "\(allParents ? "all" : "first")\u{0}\(prefix)"
-        file = gitDir + "board-cache/timeline-v\(Self.version)-\(allParents ? "all" : "first")-\(name).bin"
+        file = gitDir + "board-cache/timeline-v\(Self.version)-\(allParents ? "all" : "first")-\(name)\(window ? "-window" : "").bin"
     }
 
     func load() -> Timeline? {
@@ -28,8 +29,9 @@ struct TimelineCache {
     func save(_ timeline: Timeline) {
         try? atomicWrite(Self.encode(timeline, key: key), to: file)
         // The caches of earlier versions (JSON up to 25 MB, then binary) are not read any more.
-        let stem = file.replacingOccurrences(of: "timeline-v\(Self.version)-", with: "timeline-v%d-").dropLast(4)
-        for (version, ending) in [(2, ".json"), (3, ".bin")] { unlink(String(format: String(stem), version) + ending) }
+        for (version, ending) in [(2, ".json"), (3, ".bin")] {
+            unlink(file.replacingOccurrences(of: "timeline-v\(Self.version)-", with: "timeline-v\(version)-").dropLast(4) + ending)
+        }
     }
 
     // MARK: Encoding
