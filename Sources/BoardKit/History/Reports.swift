@@ -225,6 +225,82 @@ extension Workspace {
     }
 }
 
+/// What `board flow` reads of the whole history, whatever range it reports on: every item done
+/// at the last commit, and the count per status category at the end of each day that changed one.
+/// Kept in `.git/board-cache/` by the commit it was read at (`FlowCache`).
+public struct FlowSummary: Sendable, Equatable {
+    public struct Finished: Sendable, Equatable {
+        public var id: String
+        public var title: String
+        /// The first day in a `doing` status, unless that came after `done`.
+        public var started: String?
+        /// `created`, unless the item appeared in history before that (a hand-edited or wrong date).
+        public var created: String
+        /// The day it last entered a `done` status.
+        public var done: String
+    }
+    public struct Counts: Sendable, Equatable {
+        public var day: String
+        public var todo: Int, doing: Int, done: Int
+    }
+    /// By done day, then id.
+    public var finished: [Finished] = []
+    /// Oldest first, one per day that changed a count.
+    public var counts: [Counts] = []
+    /// The date of the first item change.
+    public var firstDay: String?
+    /// The timeline's warnings.
+    public var warnings: [Diagnostic] = []
+
+    init() {}
+
+    public init(timeline: Timeline, config: BoardConfig) {
+        firstDay = timeline.entries.first?.commit.date
+        warnings = timeline.warnings
+        // One replay: per-category counts (no full state per day), and per item the first day in a
+        // `doing` status, the day it last entered `done`, its created day.
+        struct Track {
+            var category: BoardConfig.Category?
+            var firstDoing: String?
+            var doneOn: String?
+            var created: String?
+            var title = ""
+        }
+        var tracks: [String: Track] = [:]
+        tracks.reserveCapacity(timeline.everSeen.count)
+        var count = [0, 0, 0]
+        func slot(_ c: BoardConfig.Category?) -> Int? {
+            switch c { case .todo: return 0; case .doing: return 1; case .done: return 2; default: return nil }
+        }
+        for (date, entry) in zip(timeline.dates, timeline.entries) {
+            if counts.last?.day != date { counts.append(Counts(day: date, todo: 0, doing: 0, done: 0)) }
+            for change in entry.changes {
+                let now = change.after.flatMap { config.category(of: $0.status) }
+                func apply(_ t: inout Track) {
+                    if let old = slot(t.category) { count[old] -= 1 }
+                    t.category = now
+                    if let new = slot(now) { count[new] += 1 }
+                    guard let after = change.after else { t.doneOn = nil; return }
+                    if t.created == nil { t.created = min(after.created.flatMap { isDate($0) ? $0 : nil } ?? date, date) }
+                    let before = change.before.flatMap { config.category(of: $0.status) }
+                    if now == .doing, t.firstDoing == nil { t.firstDoing = date }
+                    if now == .done, before != .done || change.before == nil { t.doneOn = date }
+                    if now != .done { t.doneOn = nil }
+                    t.title = after.title
+                }
+                apply(&tracks[change.id, default: Track()])
+            }
+            counts[counts.count - 1] = Counts(day: date, todo: count[0], doing: count[1], done: count[2])
+        }
+        for (id, t) in tracks {
+            guard let done = t.doneOn else { continue }
+            finished.append(Finished(id: id, title: t.title, started: t.firstDoing.flatMap { $0 <= done ? $0 : nil },
+                                     created: t.created ?? done, done: done))
+        }
+        finished.sort { ($0.done, $0.id) < ($1.done, $1.id) }
+    }
+}
+
 /// `board flow`: cumulative flow, cycle and lead times, throughput.
 public struct FlowReport: Sendable {
     public struct Day: Sendable { public var date: String; public var todo: Int; public var doing: Int; public var done: Int }
@@ -253,52 +329,17 @@ public struct FlowReport: Sendable {
     public var leadTimes: [Int] { items.compactMap(\.leadDays) }
 
     public init(timeline: Timeline, config: BoardConfig, from: String, to: String) {
-        let range = dayRange(from, to)
-        // One replay: per-category counts for the cumulative flow (no full state per day), and per
-        // item the first day in a `doing` status, the day it last entered `done`, its created day.
-        struct Track {
-            var category: BoardConfig.Category?
-            var firstDoing: String?
-            var doneOn: String?
-            var created: String?
-            var title = ""
+        self.init(summary: FlowSummary(timeline: timeline, config: config), from: from, to: to)
+    }
+
+    public init(summary: FlowSummary, from: String, to: String) {
+        // Each day's counts are the last ones of that day or before.
+        var next = 0
+        var current = FlowSummary.Counts(day: "", todo: 0, doing: 0, done: 0)
+        for day in dayRange(from, to) {
+            while next < summary.counts.count, summary.counts[next].day <= day { current = summary.counts[next]; next += 1 }
+            days.append(Day(date: day, todo: current.todo, doing: current.doing, done: current.done))
         }
-        var tracks: [String: Track] = [:]
-        tracks.reserveCapacity(timeline.everSeen.count)
-        var count = [0, 0, 0]
-        func slot(_ c: BoardConfig.Category?) -> Int? {
-            switch c { case .todo: return 0; case .doing: return 1; case .done: return 2; default: return nil }
-        }
-        var nextDay = 0
-        func emit(before date: String?) {
-            while nextDay < range.count, date.map({ range[nextDay] < $0 }) ?? true {
-                days.append(Day(date: range[nextDay], todo: count[0], doing: count[1], done: count[2]))
-                nextDay += 1
-            }
-        }
-        for (date, entry) in zip(timeline.dates, timeline.entries) {
-            emit(before: date)
-            for change in entry.changes {
-                let now = change.after.flatMap { config.category(of: $0.status) }
-                func apply(_ t: inout Track) {
-                    if let old = slot(t.category) { count[old] -= 1 }
-                    t.category = now
-                    if let new = slot(now) { count[new] += 1 }
-                    guard let after = change.after else { t.doneOn = nil; return }
-                    if t.created == nil {
-                        // `created`, unless the item appeared in history before that (a hand-edited or wrong date).
-                        t.created = min(after.created.flatMap { isDate($0) ? $0 : nil } ?? date, date)
-                    }
-                    let before = change.before.flatMap { config.category(of: $0.status) }
-                    if now == .doing, t.firstDoing == nil { t.firstDoing = date }
-                    if now == .done, before != .done || change.before == nil { t.doneOn = date }
-                    if now != .done { t.doneOn = nil }
-                    t.title = after.title
-                }
-                apply(&tracks[change.id, default: Track()])
-            }
-        }
-        emit(before: nil)
         // Few distinct days: day numbers and weeks are worked out once per day.
         var dayNumbers: [String: Int?] = [:]
         func number(_ day: String) -> Int? {
@@ -311,14 +352,10 @@ public struct FlowReport: Sendable {
             guard let x = number(a), let y = number(b) else { return nil }
             return y - x
         }
-        for (id, t) in tracks {
-            guard let done = t.doneOn, done >= from && done <= to else { continue }
-            let start = t.firstDoing.flatMap { $0 <= done ? $0 : nil }
-            let made = t.created ?? done
-            items.append(Item(id: id, title: t.title, started: start, created: made, done: done,
-                              cycleDays: start.flatMap { between($0, done) }, leadDays: between(made, done)))
+        for f in summary.finished where f.done >= from && f.done <= to {
+            items.append(Item(id: f.id, title: f.title, started: f.started, created: f.created, done: f.done,
+                              cycleDays: f.started.flatMap { between($0, f.done) }, leadDays: between(f.created, f.done)))
         }
-        items.sort { ($0.done, $0.id) < ($1.done, $1.id) }
         var perWeek: [String: Int] = [:]
         var day = "", week = isoWeek("")
         for item in items {

@@ -70,13 +70,7 @@ struct TimelineCache {
                 state[change.id] = change.after
             }
         }
-        body.int(timeline.warnings.count)
-        for w in timeline.warnings {
-            body.string(w.path)
-            body.int(w.line.map { $0 + 1 } ?? 0)
-            body.int(w.severity == .error ? 0 : 1)
-            body.string(w.message)
-        }
+        body.diagnostics(timeline.warnings)
         body.int(timeline.items.count)
         for id in timeline.items.keys.sorted() {
             let item = timeline.items[id]!
@@ -99,6 +93,11 @@ struct TimelineCache {
             body.int(0)
         }
 
+        return seal(body, magic: magic)
+    }
+
+    /// A file's bytes: `magic`, the checksum, the string table, then `body`.
+    static func seal(_ body: Writer, magic: [UInt8]) -> Data {
         var table = Writer()
         table.int(body.table.count)
         for s in body.table {
@@ -112,6 +111,14 @@ struct TimelineCache {
         out.u64(checksum(payload[...]))
         out.bytes += payload
         return Data(out.bytes)
+    }
+
+    /// A reader at the body of a sealed file, its string table read; nil for another magic or a bad checksum.
+    static func open(_ bytes: [UInt8], magic: [UInt8]) -> Reader? {
+        guard bytes.count >= magic.count + 8, Array(bytes[0..<magic.count]) == magic else { return nil }
+        var reader = Reader(bytes: bytes, at: magic.count)
+        guard let sum = try? reader.u64(), sum == checksum(bytes[reader.at...]), (try? reader.readTable()) != nil else { return nil }
+        return reader
     }
 
     struct Writer {
@@ -136,6 +143,15 @@ struct TimelineCache {
         }
         mutating func optionalString(_ s: String?) {
             if let s { int(1); string(s) } else { int(0) }
+        }
+        mutating func diagnostics(_ list: [Diagnostic]) {
+            int(list.count)
+            for d in list {
+                string(d.path)
+                int(d.line.map { $0 + 1 } ?? 0)
+                int(d.severity == .error ? 0 : 1)
+                string(d.message)
+            }
         }
         /// The fields that differ from `base`: set ones, then removed keys.
         mutating func delta(_ s: ItemState, from base: ItemState) {
@@ -178,9 +194,7 @@ struct TimelineCache {
     static func decode(_ data: Data, key expected: String) -> Timeline? { decode([UInt8](data), key: expected) }
 
     static func decode(_ bytes: [UInt8], key expected: String) -> Timeline? {
-        guard bytes.count >= magic.count + 8, Array(bytes[0..<magic.count]) == magic else { return nil }
-        var reader = Reader(bytes: bytes, at: magic.count)
-        guard let sum = try? reader.u64(), sum == checksum(bytes[reader.at...]) else { return nil }
+        guard var reader = open(bytes, magic: magic) else { return nil }
         return try? reader.timeline(key: expected)
     }
 
@@ -249,7 +263,7 @@ struct TimelineCache {
             return ItemState(path: path, values: values)
         }
 
-        mutating func timeline(key expected: String) throws -> Timeline {
+        mutating func readTable() throws {
             let strings = try count()
             table.reserveCapacity(strings)
             for _ in 0..<strings {
@@ -258,9 +272,23 @@ struct TimelineCache {
                 at += n
             }
             slots = Array(repeating: -1, count: strings)
+        }
+
+        mutating func optionalString() throws -> String? { try int() == 1 ? try string() : nil }
+        mutating func diagnostics() throws -> [Diagnostic] {
+            try (0..<(try count())).map { _ in
+                let path = try string()
+                let line = try int()
+                let severity: Diagnostic.Severity = try int() == 0 ? .error : .warning
+                return Diagnostic(path: path, line: line == 0 ? nil : line - 1, severity: severity, message: try string())
+            }
+        }
+
+        mutating func timeline(key expected: String) throws -> Timeline {
+            let strings = table.count
             guard try string() == expected else { throw Malformed() }
             var timeline = Timeline()
-            timeline.tip = try int() == 1 ? try string() : nil
+            timeline.tip = try optionalString()
             // What the replay holds per item, by the table index of its id.
             var folded: [ItemState?] = Array(repeating: nil, count: strings)
             let entries = try count()
@@ -299,13 +327,7 @@ struct TimelineCache {
                 }
                 timeline.entries.append(TimelineEntry(commit: commit, changes: changes))
             }
-            for _ in 0..<(try count()) {
-                let path = try string()
-                let line = try int()
-                let severity: Diagnostic.Severity = try int() == 0 ? .error : .warning
-                timeline.warnings.append(Diagnostic(path: path, line: line == 0 ? nil : line - 1, severity: severity,
-                                                    message: try string()))
-            }
+            timeline.warnings = try diagnostics()
             let items = try count()
             timeline.items.reserveCapacity(items)
             for _ in 0..<items {

@@ -25,13 +25,13 @@ extension Board {
                 throw BoardError.usage("\(date): expected a date YYYY-MM-DD")
             }
             let workspace = try global.workspace()
-            let timeline = try workspace.timeline(allParents: allParents, progress: historyProgress)
-            defer { keepUntilExit(timeline) }
-            report(timeline.warnings)
+            let summary = try workspace.flowSummary(allParents: allParents, progress: historyProgress)
+            defer { keepUntilExit(summary) }
+            report(summary.warnings)
             let last = to ?? Workspace.today
-            let first = from ?? timeline.entries.first?.commit.date ?? last
+            let first = from ?? summary.firstDay ?? last
             guard first <= last else { throw BoardError.usage("--from \(first) is after --to \(last)") }
-            let flow = FlowReport(timeline: timeline, config: workspace.config, from: first, to: last)
+            let flow = FlowReport(summary: summary, from: first, to: last)
             let percentiles = [50.0, 85, 95]
             func stats(_ values: [Int]) -> [String: Any] {
                 var o: [String: Any] = ["count": values.count]

@@ -315,6 +315,46 @@ struct HistoryFixture {
         #expect(try f.json("scope", "S1")["net"] as? Double == 8)
     }
 
+    @Test func flowKeepsItsSummaryByCommitAndWorkflow() throws {
+        let f = try HistoryFixture()
+        let workspace = try f.workspace()
+        let summary = try workspace.flowSummary()
+        let cache = FlowCache(gitDir: f.dir + "/.git/", prefix: "", allParents: false, tip: f.commits["c8"]!, config: workspace.config)
+        #expect(cache.load() == summary)
+        // The summary is what the report reads: a report from it equals one from the timeline.
+        let fromTimeline = FlowReport(timeline: try workspace.timeline(), config: workspace.config, from: "2026-02-01", to: "2026-03-20")
+        let fromSummary = FlowReport(summary: summary, from: "2026-02-01", to: "2026-03-20")
+        #expect(fromSummary.items.map(\.id) == fromTimeline.items.map(\.id) && fromSummary.days.map(\.done) == fromTimeline.days.map(\.done))
+        #expect(summary.finished.map(\.id) == [HistoryFixture.a, HistoryFixture.d] && summary.firstDay == "2026-02-27")
+        // One count per day with entries: c1, c2, c3, c4, m, then c7 and r (dated 03-11, after c7: 03-12), c8.
+        #expect(summary.counts.map(\.day) == ["2026-02-27", "2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06", "2026-03-12", "2026-03-13"])
+        #expect(summary.counts.last.map { [$0.todo, $0.doing, $0.done] } == [1, 0, 2])
+        // A warm run reads the cache: a title planted in it shows up.
+        var planted = summary
+        planted.finished[0].title = "planted"
+        cache.save(planted)
+        #expect(try f.sandbox.board("flow", in: f.dir).stdout.contains("planted"))
+        // Encoded and decoded whole; another key or a damaged file is refused.
+        let data = FlowCache.encode(summary, key: cache.key)
+        #expect(FlowCache.decode([UInt8](data), key: cache.key) == summary)
+        #expect(FlowCache.decode([UInt8](data), key: "other") == nil)
+        var bad = [UInt8](data)
+        bad[bad.count / 2] ^= 1
+        #expect(FlowCache.decode(bad, key: cache.key) == nil)
+        #expect(FlowCache.decode(Array(bad.prefix(20)), key: cache.key) == nil)
+        // `in-progress` counted as done: read again, so A was done on 03-03, when it entered it.
+        let config = try String(contentsOfFile: f.dir + "/board.yml", encoding: .utf8)
+        try config.replacingOccurrences(of: "  - name: in-progress\n    category: doing", with: "  - name: in-progress\n    category: done")
+            .write(toFile: f.dir + "/board.yml", atomically: true, encoding: .utf8)
+        #expect(try Workspace.open(directory: f.dir).flowSummary().finished.first?.done == "2026-03-03")
+        try config.write(toFile: f.dir + "/board.yml", atomically: true, encoding: .utf8)
+        // A new commit: read again at it.
+        try f.sandbox.write(HistoryFixture.item(HistoryFixture.b, "Beta", status: "done", points: 8, iteration: "S1", created: "2026-02-27"),
+                            to: "backlog/\(HistoryFixture.b)-beta-renamed.md", in: f.dir)
+        _ = try f.commit("c9", author: "erin", date: "2026-03-14")
+        #expect(try Workspace.open(directory: f.dir).flowSummary().finished.map(\.id) == [HistoryFixture.a, HistoryFixture.d, HistoryFixture.b])
+    }
+
     @Test func scopeStartsAtTheCommitmentCommit() throws {
         let sandbox = try Sandbox()
         sandbox.gitDate = "2026-02-27T10:00:00+00:00"
