@@ -28,9 +28,12 @@ public struct Table {
         self.rightAligned = rightAligned
     }
 
+    /// True for text of printable ASCII only, whose width is its length.
+    static func isPlain(_ s: String) -> Bool { s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
+
     /// Display width of a cell without ANSI colour codes.
     static func width(_ s: String) -> Int {
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return s.utf8.count }
+        if isPlain(s) { return s.utf8.count }
         var count = 0
         var inEscape = false
         for scalar in s.unicodeScalars {
@@ -47,7 +50,7 @@ public struct Table {
     /// A cell as one line a terminal shows as text: control characters (a newline, a tab, or an
     /// escape sequence hidden in a title) are shown as `\u{7}`; the colour codes of Rainbow are kept.
     public static func printable(_ s: String) -> String {
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return s }
+        if isPlain(s) { return s }
         let scalars = Array(s.unicodeScalars)
         var out = String.UnicodeScalarView()
         var i = 0
@@ -76,7 +79,9 @@ public struct Table {
         lines += rows
         let cells = concurrentMap(count: lines.count * columns) { k -> (text: String, width: Int) in
             let line = lines[k / columns], i = k % columns
-            let cell = i < line.count ? Self.printable(line[i]) : ""
+            guard i < line.count else { return ("", 0) }
+            if Self.isPlain(line[i]) { return (line[i], line[i].utf8.count) }
+            let cell = Self.printable(line[i])
             return (cell, Self.width(cell))
         }
         var widths = [Int](repeating: 0, count: columns)
@@ -85,23 +90,33 @@ public struct Table {
             !rows.isEmpty && rows.allSatisfy { i < $0.count && ($0[i].isEmpty || Double($0[i]) != nil) }
         })
         let isRight = (0..<columns).map(right.contains)
-        var out: [UInt8] = []
-        out.reserveCapacity(cells.reduce(0) { $0 + $1.text.utf8.count } + lines.count * (widths.reduce(0, +) + 2 * columns))
         let spaces = [UInt8](repeating: UInt8(ascii: " "), count: (widths.max() ?? 0) + 2)
-        func pad(_ n: Int) { if n > 0 { out.append(contentsOf: spaces[..<n]) } }
-        for n in lines.indices {
-            if n > 0 { out.append(UInt8(ascii: "\n")) }
-            let lineStart = out.count
-            for i in 0..<columns {
-                let k = n * columns + i
-                if i > 0 { pad(2) }
-                if isRight[i] { pad(widths[i] - cells[k].width) }
-                out.append(contentsOf: cells[k].text.utf8)
-                if !isRight[i] && i < columns - 1 { pad(widths[i] - cells[k].width) }
+        // Long tables are laid out in a run of lines per core, each into bytes of its own.
+        let runs = lines.count < 2048 ? 1 : ProcessInfo.processInfo.activeProcessorCount
+        let chunks = concurrentMap(count: runs, runs: runs) { run -> [UInt8] in
+            var out: [UInt8] = []
+            let range = (lines.count * run / runs)..<(lines.count * (run + 1) / runs)
+            out.reserveCapacity(range.count * (widths.reduce(0, +) + 2 * columns + 1))
+            func pad(_ n: Int) { if n > 0 { out.append(contentsOf: spaces[..<n]) } }
+            for n in range {
+                if n > 0 { out.append(UInt8(ascii: "\n")) }
+                let lineStart = out.count
+                for i in 0..<columns {
+                    let k = n * columns + i
+                    if i > 0 { pad(2) }
+                    if isRight[i] { pad(widths[i] - cells[k].width) }
+                    var text = cells[k].text
+                    text.withUTF8 { out.append(contentsOf: $0) }
+                    if !isRight[i] && i < columns - 1 { pad(widths[i] - cells[k].width) }
+                }
+                while out.count > lineStart && out.last == UInt8(ascii: " ") { out.removeLast() }
             }
-            while out.count > lineStart && out.last == UInt8(ascii: " ") { out.removeLast() }
+            return out
         }
-        return String(decoding: out, as: UTF8.self)
+        var all: [UInt8] = []
+        all.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+        for chunk in chunks { all += chunk }
+        return String(decoding: all, as: UTF8.self)
     }
 }
 

@@ -52,41 +52,43 @@ public enum Checker {
     public static let rules: [CheckRule] = [itemFields, uniqueIDs, dependencies, wipLimits, iterationFields,
                                             objectiveFields, alignment, changeFields, changeCoverage, wsjfScale]
 
-    /// Every problem on the board, sorted by file and line.
+    /// Every problem on the board, sorted by file and line. The rules run side by side: each only reads the board.
     public static func check(_ board: BoardSnapshot) -> [Diagnostic] {
-        let found = board.loadDiagnostics + rules.flatMap { $0(board) }
+        let found = board.loadDiagnostics + concurrentMap(count: rules.count, runs: rules.count) { rules[$0](board) }.joined()
         return found.sorted { ($0.path, $0.line ?? 0, $0.message) < ($1.path, $1.line ?? 0, $1.message) }
     }
 
     static func itemFields(_ board: BoardSnapshot) -> [Diagnostic] {
+        Array(concurrentMap(count: board.items.count) { itemFields(board.items[$0], board.config) }.joined())
+    }
+
+    static func itemFields(_ item: Record, _ config: BoardConfig) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for item in board.items {
-            func report(_ key: String?, _ message: String, _ severity: Diagnostic.Severity = .error) {
-                out.append(diagnostic(item, key, message, severity))
+        func report(_ key: String?, _ message: String, _ severity: Diagnostic.Severity = .error) {
+            out.append(diagnostic(item, key, message, severity))
+        }
+        out += requiredKeys(item, ["id", "title", "type", "status"])
+        let type = item.type, status = item.status
+        if !type.isEmpty, !itemTypes.contains(type) {
+            report("type", "unknown type \(type) (use \(itemTypes.joined(separator: ", ")))")
+        }
+        if !status.isEmpty, !config.statuses.contains(where: { $0.name == status }) {
+            report("status", "unknown status \(status) (the workflow is \(config.statuses.map(\.name).joined(separator: ", ")))")
+        }
+        let document = item.document, values = document.values
+        for key in FieldKind.numbers {
+            if let i = document.index(of: key), let text = values[i].string, values[i].number == nil {
+                report(key, "\(key) must be a number, not \(quoted(text))")
             }
-            out += requiredKeys(item, ["id", "title", "type", "status"])
-            let type = item.type, status = item.status
-            if !type.isEmpty, !itemTypes.contains(type) {
-                report("type", "unknown type \(type) (use \(itemTypes.joined(separator: ", ")))")
+        }
+        if let points = item.points {
+            if points < 0 { report("points", "points cannot be negative") }
+            if let scale = config.points, !scale.contains(points) {
+                report("points", "\(YAMLValue.format(points)) is not on the point scale \(scale.map(YAMLValue.format).joined(separator: ", "))")
             }
-            if !status.isEmpty, !board.config.statuses.contains(where: { $0.name == status }) {
-                report("status", "unknown status \(status) (the workflow is \(board.config.statuses.map(\.name).joined(separator: ", ")))")
-            }
-            let document = item.document, values = document.values
-            for key in FieldKind.numbers {
-                if let i = document.index(of: key), let text = values[i].string, values[i].number == nil {
-                    report(key, "\(key) must be a number, not \(quoted(text))")
-                }
-            }
-            if let points = item.points {
-                if points < 0 { report("points", "points cannot be negative") }
-                if let scale = board.config.points, !scale.contains(points) {
-                    report("points", "\(YAMLValue.format(points)) is not on the point scale \(scale.map(YAMLValue.format).joined(separator: ", "))")
-                }
-            }
-            for key in ["tags", "depends_on"] {
-                if let i = document.index(of: key), case .node(.mapping) = values[i] { report(key, "\(key) must be a list") }
-            }
+        }
+        for key in ["tags", "depends_on"] {
+            if let i = document.index(of: key), case .node(.mapping) = values[i] { report(key, "\(key) must be a list") }
         }
         return out
     }

@@ -43,8 +43,8 @@ extension Workspace {
 
     /// Indices of `records` in backlog order, so callers need not copy records to sort them.
     public static func backlogOrder(_ records: [Record]) -> [Int] {
-        // Read each rank and id once, not at every comparison.
-        let keyed = records.indices.map { (index: $0, rank: records[$0].rank, id: records[$0].id) }
+        // Read each rank and id once (on all cores), not at every comparison.
+        let keyed = concurrentMap(count: records.count) { (index: $0, rank: records[$0].rank, id: records[$0].id) }
         return keyed.sorted { a, b in
             switch (a.rank, b.rank) {
             case let (x?, y?) where x != y: return x < y

@@ -123,10 +123,12 @@ public final class Workspace {
         if let link = symbolicLinkFolder(in: kind.folder + "/x") {
             return LoadResult(records: [], diagnostics: [Diagnostic(path: link, line: 1, message: "symbolic link: not followed")])
         }
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+        // Stamps are taken relative to the folder, so the kernel walks its path once, not per file.
+        let folderFD = Glibc.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if folderFD >= 0 { close(folderFD) } }
+        guard folderFD >= 0, let files = Self.markdownFiles(in: folderFD) else {
             return LoadResult(records: [], diagnostics: [])
         }
-        let files = names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted()
         let cacheFile = cacheLocation.map { RecordCache.file(gitDir: $0.gitDir, prefix: $0.prefix, kind: kind) }
         let scope = recordCacheScope(kind)
         let cache = cacheFile.flatMap { RecordCache(file: $0, scope: scope) }
@@ -136,43 +138,50 @@ public final class Workspace {
         var hits = [Bool](repeating: false, count: files.count)
         var encoded = [[UInt8]?](repeating: nil, count: files.count)
         let root = self.root
-        // Stamps are taken relative to the folder, so the kernel walks its path once, not per file.
-        let folderFD = Glibc.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        defer { if folderFD >= 0 { close(folderFD) } }
+        let cacheBytes = cache?.bytes ?? [], cacheEntries = cache?.entries ?? []
         results.withUnsafeMutableBufferPointer { buffer in
             hits.withUnsafeMutableBufferPointer { hitBuffer in
                 encoded.withUnsafeMutableBufferPointer { encodedBuffer in
-                    // Each iteration writes only its own slots.
-                    nonisolated(unsafe) let out = buffer
-                    nonisolated(unsafe) let hit = hitBuffer
-                    nonisolated(unsafe) let entries = encodedBuffer
-                    DispatchQueue.concurrentPerform(iterations: files.count) { index in
-                        let path = kind.folder + "/" + files[index]
-                        let absolutePath = root + "/" + path
-                        var info = stat()
-                        if let cache, let match = matches[index], case let entry = cache.entries[match],
-                           fstatat(folderFD, files[index], &info, AT_SYMLINK_NOFOLLOW) == 0,
-                           info.st_mode & S_IFMT == S_IFREG, FileStamp(info) == entry.stamp,
-                           let record = cache.record(entry, path: path, origin: absolutePath) {
-                            out[index] = .success(record)
-                            hit[index] = true
-                            return
-                        }
-                        do {
-                            let data = try Self.readFile(absolutePath, display: path, info: &info)
-                            if let line = conflictMarkerLine(in: data) {
-                                throw BoardError.invalidFile(Diagnostic(path: path, line: line, message: "unresolved merge conflict marker"))
+                    cacheBytes.withUnsafeBufferPointer { cacheBuffer in
+                        cacheEntries.withUnsafeBufferPointer { entryBuffer in
+                            // Each run writes only its own slots, and touches no shared reference-counted value.
+                            nonisolated(unsafe) let out = buffer
+                            nonisolated(unsafe) let hit = hitBuffer
+                            nonisolated(unsafe) let entries = encodedBuffer
+                            nonisolated(unsafe) let bytes = cacheBuffer
+                            nonisolated(unsafe) let cached = entryBuffer
+                            let runs = min(files.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+                            DispatchQueue.concurrentPerform(iterations: runs) { run in
+                                var decoder = RecordCache.Decoder(bytes)
+                                for index in (files.count * run / runs)..<(files.count * (run + 1) / runs) {
+                                    let path = kind.folder + "/" + files[index]
+                                    var info = stat()
+                                    if let match = matches.isEmpty ? nil : matches[index],
+                                       fstatat(folderFD, files[index], &info, AT_SYMLINK_NOFOLLOW) == 0,
+                                       info.st_mode & S_IFMT == S_IFREG, FileStamp(info) == cached[match].stamp,
+                                       let record = decoder.record(cached[match], path: path, origin: root + "/" + path) {
+                                        out[index] = .success(record)
+                                        hit[index] = true
+                                        continue
+                                    }
+                                    do {
+                                        let data = try Self.readFile(root + "/" + path, display: path, info: &info)
+                                        if let line = conflictMarkerLine(in: data) {
+                                            throw BoardError.invalidFile(Diagnostic(path: path, line: line, message: "unresolved merge conflict marker"))
+                                        }
+                                        let record = try Record(path: path, data: data)
+                                        out[index] = .success(record)
+                                        let stamp = FileStamp(info)
+                                        if cacheFile != nil, stamp.isStorable(loadStartedAt: startedAt) {
+                                            entries[index] = RecordCache.encode(name: files[index], stamp: stamp, record: record)
+                                        }
+                                    } catch let error as BoardError {
+                                        out[index] = .failure(error)
+                                    } catch {
+                                        out[index] = .failure(.invalidFile(Diagnostic(path: path, message: "\(error)")))
+                                    }
+                                }
                             }
-                            let record = try Record(path: path, data: data)
-                            out[index] = .success(record)
-                            let stamp = FileStamp(info)
-                            if cacheFile != nil, stamp.isStorable(loadStartedAt: startedAt) {
-                                entries[index] = RecordCache.encode(name: files[index], stamp: stamp, record: record)
-                            }
-                        } catch let error as BoardError {
-                            out[index] = .failure(error)
-                        } catch {
-                            out[index] = .failure(.invalidFile(Diagnostic(path: path, message: "\(error)")))
                         }
                     }
                 }
@@ -204,6 +213,35 @@ public final class Workspace {
             try? atomicWrite(RecordCache.file(scope: scope, entries: parts), to: cacheFile)
         }
         return loaded
+    }
+
+    /// The names of a folder's `*.md` files (not hidden ones), in byte order; nil when it cannot be read.
+    static func markdownFiles(in folderFD: Int32) -> [String]? {
+        // A stream of its own, so closing it leaves `folderFD` open.
+        let copy = dup(folderFD)
+        guard copy >= 0, let dir = fdopendir(copy) else {
+            if copy >= 0 { close(copy) }
+            return nil
+        }
+        defer { closedir(dir) }
+        // The names, NUL-terminated, one after another, then sorted with strcmp (byte order).
+        var text: [CChar] = []
+        var starts: [Int] = []
+        while let entry = readdir(dir) {
+            withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let name = raw.bindMemory(to: CChar.self)
+                let n = strnlen(name.baseAddress!, name.count)
+                guard n > 3, name[0] != 0x2E, name[n - 3] == 0x2E, name[n - 2] == 0x6D, name[n - 1] == 0x64 else { return }
+                starts.append(text.count)
+                text.append(contentsOf: name[..<n])
+                text.append(0)
+            }
+        }
+        guard !starts.isEmpty else { return [] }
+        return text.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            return starts.sorted { strcmp(base + $0, base + $1) < 0 }.map { String(cString: base + $0) }
+        }
     }
 
     /// Reads a regular file, refusing symbolic links, folders and files over 64 MiB

@@ -84,6 +84,42 @@ import Testing
         #expect(try Workspace.open(directory: dir).load(.item).diagnostics.count >= 20)
     }
 
+    /// A warm load takes from each record what it shares byte for byte with the one before it:
+    /// records that share only some keys, keys in another order, equal values under other keys,
+    /// fewer keys and more.
+    @Test func neighbouringRecordsThatDifferLoadAsTheyAre() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        let files = [
+            "id: B-a\ntitle: A\nstatus: done\npoints: 3\ntags: [x]",
+            "id: B-b\ntitle: B\npoints: 3\nstatus: done\ntags: [x]",
+            "id: B-c\ntitle: done\nstatus: B",
+            "id: B-d\ntitle: D\nstatus: done\npoints: 3\ntags: [x, y]\nextra: {a: 1}",
+            "id: B-e\ntitle: D\nstatus: done\npoints: 3\ntags: [x, y]\nextra: {a: 2}\nmore: 1",
+            "id: B-f\n\ntitle: D\nstatus: done",
+        ]
+        for (n, text) in files.enumerated() { try sandbox.write("---\n\(text)\n---\n", to: "backlog/B-\(n).md", in: dir) }
+        let workspace = try Workspace.open(directory: dir)
+        let cold = workspace.load(.item, startedAt: Self.later)
+        let warm = workspace.load(.item, startedAt: Self.later)
+        #expect(warm.records.allSatisfy { $0.document.origin != nil } && warm.records.count == files.count)
+        #expect(Self.describe(warm) == Self.describe(cold))
+        #expect(warm.records.map { $0.string("status") ?? "" } == ["done", "done", "B", "done", "done", "done"])
+        #expect(warm.records.map { $0.document.lineNumber(of: "title") ?? 0 } == [3, 3, 3, 3, 3, 4])
+    }
+
+    @Test func markdownFilesAreListedInByteOrder() throws {
+        let sandbox = try Sandbox()
+        let dir = sandbox.path("names")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for name in ["b.md", "B-2.md", "é.md", "B-10.md", ".hidden.md", "notes.txt", ".md", "a.md.bak", "z.MD"] {
+            try Data().write(to: URL(fileURLWithPath: dir + "/" + name))
+        }
+        let fd = open(dir, O_RDONLY | O_DIRECTORY)
+        defer { close(fd) }
+        #expect(Workspace.markdownFiles(in: fd) == ["B-10.md", "B-2.md", "b.md", "é.md"])
+    }
+
     @Test func sameSizeEditWithOldMtimeIsReadAgain() throws {
         let sandbox = try Sandbox()
         let dir = try board(sandbox)
