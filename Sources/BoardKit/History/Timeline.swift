@@ -62,13 +62,11 @@ public struct ItemState: Sendable, Equatable {
 
     /// Every field, by key.
     public var fields: [String: String] {
-        get { Dictionary(uniqueKeysWithValues: sortedFields().lazy.map { ($0.key, $0.value) }) }
+        get {
+            let names = FieldKey.names
+            return Dictionary(uniqueKeysWithValues: values.indices.compactMap { slot in values[slot].map { (names[slot], $0) } })
+        }
         set { values = []; for (key, value) in newValue { self[key] = value } }
-    }
-
-    /// Every field, sorted by key (`names`: `FieldKey.names`, taken after this state was made).
-    func sortedFields(names: [String] = FieldKey.names) -> [(key: String, value: String)] {
-        values.indices.compactMap { slot in values[slot].map { (names[slot], $0) } }.sorted { $0.key < $1.key }
     }
 
     public var id: String { self[slot: FieldKey.id] ?? "" }

@@ -125,8 +125,15 @@ struct TimelineCache {
         var bytes: [UInt8] = []
         var table: [String] = []
         var index: [String: Int] = [:]
-        /// Field keys by `FieldKey` slot.
-        var names: [String] = []
+        /// Field keys by `FieldKey` slot, the slots in key order, and each key's table index once written.
+        var names: [String] = [] {
+            didSet {
+                order = names.indices.sorted { names[$0] < names[$1] }
+                keyIndex = Array(repeating: nil, count: names.count)
+            }
+        }
+        private var order: [Int] = []
+        private var keyIndex: [Int?] = []
 
         mutating func int(_ value: Int) {
             var v = UInt64(value)
@@ -153,22 +160,28 @@ struct TimelineCache {
                 string(d.message)
             }
         }
+        /// A field key, by its slot.
+        mutating func key(_ slot: Int) {
+            if let n = keyIndex[slot] { int(n); return }
+            string(names[slot])
+            keyIndex[slot] = index[names[slot]]
+        }
         /// The fields that differ from `base`: set ones, then removed keys.
         mutating func delta(_ s: ItemState, from base: ItemState) {
             string(s.path)
             let slots = ItemState.differingSlots(base, s).sorted { names[$0] < names[$1] }
             let set = slots.filter { s[slot: $0] != nil }
             int(set.count)
-            for slot in set { string(names[slot]); string(s[slot: slot]!) }
+            for slot in set { key(slot); string(s[slot: slot]!) }
             let removed = slots.filter { s[slot: $0] == nil }
             int(removed.count)
-            for slot in removed { string(names[slot]) }
+            for slot in removed { key(slot) }
         }
+        /// Every field, in key order.
         mutating func state(_ s: ItemState) {
             string(s.path)
-            let fields = s.sortedFields(names: names)
-            int(fields.count)
-            for (k, v) in fields { string(k); string(v) }
+            int(order.reduce(0) { $0 + (s[slot: $1] == nil ? 0 : 1) })
+            for slot in order { if let value = s[slot: slot] { key(slot); string(value) } }
         }
     }
 

@@ -16,6 +16,8 @@ enum FlatFrontMatter {
     static func parse(_ lines: [String]) -> [Field]? {
         // Byte tests throughout: Character (grapheme) scanning dominated `board list` (docs/benchmarks.md).
         var fields: [Field] = []
+        // The keys apart, so that the duplicate test below copies no field.
+        var keys: [String] = []
         var blockItems: [FieldValue]?  // collecting `- x` lines under the last key
         func closeBlock() {
             guard let items = blockItems else { return }
@@ -38,7 +40,8 @@ enum FlatFrontMatter {
             guard let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
             let key = String(line[..<colon])
             // Duplicate keys go to Yams (which reports them); a linear search beats a set for a dozen keys.
-            guard !key.isEmpty, key.utf8.allSatisfy(isKeyByte), !fields.indices.contains(where: { fields[$0].key == key }) else { return nil }
+            guard !key.isEmpty, key.utf8.allSatisfy(isKeyByte), !keys.contains(key) else { return nil }
+            keys.append(key)
             let rest = line[line.utf8.index(after: colon)...]
             guard rest.isEmpty || rest.utf8.first == UInt8(ascii: " ") else { return nil }
             let value = dropSpaces(rest)
@@ -149,10 +152,10 @@ enum FlatFrontMatter {
                           || b == UInt8(ascii: "{") || b == UInt8(ascii: "}")) { return nil }
             previous = b
         }
-        var value = Substring(bytes[bytes.startIndex..<end])
-        while value.last == " " { value = value.dropLast() }
-        if value.isEmpty || value.last == ":" { return nil }
-        return .plain(String(value))
+        // Trailing spaces off, by bytes (a space is one byte; Character tests cost grapheme breaking).
+        while end > bytes.startIndex, bytes[bytes.index(before: end)] == UInt8(ascii: " ") { end = bytes.index(before: end) }
+        if end == bytes.startIndex || bytes[bytes.index(before: end)] == UInt8(ascii: ":") { return nil }
+        return .plain(String(Substring(bytes[bytes.startIndex..<end])))
     }
 
     private static let indicatorBytes = Set("[]{}&*!|>%@`,?-".utf8)
