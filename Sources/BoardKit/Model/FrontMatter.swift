@@ -21,6 +21,8 @@ public struct FrontMatterDocument: @unchecked Sendable {
         var values: [FieldValue] = []
         var lineIndexes: [Int] = []
         var origin: String?
+        /// From the record cache: whether the body holds a checklist line (nil: read the body).
+        var hasChecklist: Bool?
 
         init(head: [UInt8], lines: [String], tail: [UInt8], firstLine: Int, crlf: Bool, origin: String?) {
             self.head = head
@@ -36,6 +38,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
             other.keys = keys
             other.values = values
             other.lineIndexes = lineIndexes
+            other.hasChecklist = hasChecklist
             return other
         }
     }
@@ -60,6 +63,8 @@ public struct FrontMatterDocument: @unchecked Sendable {
     /// Set on a document built from the record cache: the file's absolute path. Such a
     /// document holds fields only (no lines, no body); `body`, `data` and edits read the file again.
     public var origin: String? { storage.origin }
+    /// Set on a document from the record cache: whether its body holds a checklist line.
+    var cachedHasChecklist: Bool? { storage.hasChecklist }
 
     /// Top-level fields in file order as Yams nodes, with their 0-based index into `lines`.
     public var fields: [(key: String, value: Node, line: Int)] {
@@ -114,8 +119,10 @@ public struct FrontMatterDocument: @unchecked Sendable {
     }
 
     /// A document of fields only, from the record cache; `origin` is the file's absolute path.
-    init(cachedKeys keys: [String], values: [FieldValue], lineIndexes: [Int], firstLine: Int, origin: String) {
+    init(cachedKeys keys: [String], values: [FieldValue], lineIndexes: [Int], firstLine: Int, origin: String,
+         hasChecklist: Bool? = nil) {
         storage = Storage(head: [], lines: [], tail: [], firstLine: firstLine, crlf: false, origin: origin)
+        storage.hasChecklist = hasChecklist
         storage.keys = keys
         storage.values = values
         storage.lineIndexes = lineIndexes

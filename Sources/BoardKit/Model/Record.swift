@@ -67,6 +67,10 @@ public struct Record: Sendable {
     /// The body as text (invalid UTF-8 replaced).
     public var bodyText: String { String(decoding: document.body, as: UTF8.self) }
 
+    /// True when the body holds acceptance criteria; known without reading the file for a record
+    /// from the record cache.
+    public var hasChecklist: Bool { document.cachedHasChecklist ?? !checklist.isEmpty }
+
     /// Acceptance criteria: Markdown checklist lines in the body.
     public var checklist: [(done: Bool, text: String)] {
         bodyText.split(whereSeparator: \.isNewline).compactMap { line in

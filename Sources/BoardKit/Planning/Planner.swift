@@ -54,7 +54,7 @@ extension Workspace {
         guard let dor = config.definitionOfReady else { return [] }
         var out: [String] = []
         if dor.points == true, item.points == nil { out.append("no points") }
-        if dor.acceptanceCriteria == true, item.checklist.isEmpty { out.append("no acceptance criteria") }
+        if dor.acceptanceCriteria == true, !item.hasChecklist { out.append("no acceptance criteria") }
         for field in dor.fields ?? [] where !(item.string(field).map { !$0.isEmpty } ?? !item.strings(field).isEmpty) {
             out.append("no \(field)")
         }
@@ -124,7 +124,7 @@ extension Workspace {
         let inside = items.filter { $0.iteration == target.id && !isDone($0) }
         for item in inside where carried.contains(item.id) { take(item, "carried over") }
         for item in inside where !carried.contains(item.id) { take(item, "planned") }
-        // Then the backlog in rank order. Readiness reads each item's text: on all cores, ahead.
+        // Then the backlog in rank order. Readiness may read an item's text: on all cores, ahead.
         let backlog = items.filter { !isDone($0) && ($0.iteration.map { $0.isEmpty || closed.contains($0) } ?? true) }
         let readiness = concurrentMap(count: backlog.count) { readinessProblems(backlog[$0]) }
         for (item, problems) in zip(backlog, readiness) {

@@ -26,7 +26,7 @@ struct FileStamp: Equatable {
     }
 }
 
-/// Parsed front matter of one board folder, in `<gitDir>/board-cache/records-v1-…`, so a warm
+/// Parsed front matter of one board folder, in `<gitDir>/board-cache/records-v2-…`, so a warm
 /// `Workspace.load` reads one file and `lstat`s each record instead of reading and parsing it.
 ///
 /// Entries are keyed by file name and `FileStamp`; files that failed to load are not cached.
@@ -34,7 +34,7 @@ struct FileStamp: Equatable {
 /// truncated or foreign file is ignored and rewritten. Layout, little-endian: magic, scope
 /// string, entry count, entries (each prefixed by its byte length), FNV-1a 64 checksum.
 struct RecordCache {
-    static let magic = Array("board-records-v1\n".utf8)
+    static let magic = Array("board-records-v2\n".utf8)
 
     struct Entry {
         /// Where the file name is in `bytes`.
@@ -51,7 +51,7 @@ struct RecordCache {
 
     static func file(gitDir: String, prefix: String, kind: RecordKind) -> String {
         let key = prefix.isEmpty ? "root" : prefix.replacingOccurrences(of: "/", with: "_")
-        return gitDir + "board-cache/records-v1-\(key)-\(kind.folder).bin"
+        return gitDir + "board-cache/records-v2-\(key)-\(kind.folder).bin"
     }
 
     /// Reads a cache file; nil when missing, damaged or written for another scope.
@@ -157,12 +157,13 @@ struct RecordCache {
                 newKeyRanges.append(keyRange)
                 newValueRanges.append(valueRange)
             }
-            guard reader.position == entry.bytes.upperBound else { return nil }
+            guard let checklist = reader.byte(), checklist < 2, reader.position == entry.bytes.upperBound else { return nil }
             (keys, lines, values) = (newKeys, newLines, newValues)
             swap(&keyRanges, &newKeyRanges)
             swap(&valueRanges, &newValueRanges)
             return Record(path: path, document: FrontMatterDocument(cachedKeys: keys, values: values, lineIndexes: lines,
-                                                                     firstLine: Int(firstLine), origin: origin))
+                                                                     firstLine: Int(firstLine), origin: origin,
+                                                                     hasChecklist: checklist == 1))
         }
 
         private func equal(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
@@ -187,6 +188,7 @@ struct RecordCache {
             out.u32(UInt32(document.lineIndexes[i]))
             guard out.value(document.values[i], depth: 0) else { return nil }
         }
+        out.bytes.append(record.hasChecklist ? 1 : 0)
         let length = UInt32(out.bytes.count - 4)
         for i in 0..<4 { out.bytes[i] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(i))) }
         return out.bytes

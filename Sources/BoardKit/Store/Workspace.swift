@@ -211,6 +211,7 @@ public final class Workspace {
             }
             // A cache that cannot be written (read-only repository) only makes the next load slower.
             try? atomicWrite(RecordCache.file(scope: scope, entries: parts), to: cacheFile)
+            unlink(cacheFile.replacingOccurrences(of: "/records-v2-", with: "/records-v1-"))  // the layout before
         }
         return loaded
     }

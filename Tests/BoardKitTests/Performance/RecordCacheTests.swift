@@ -74,6 +74,9 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: cacheFile(workspace, kind)) == !cold.records.isEmpty)
             let warm = workspace.load(kind, startedAt: Self.later)
             #expect(Self.describe(warm) == Self.describe(cold))
+            // Whether a body holds acceptance criteria comes from the cache, as reading it says.
+            #expect(warm.records.map(\.hasChecklist) == cold.records.map { !$0.checklist.isEmpty })
+            #expect(kind != .item || Set(warm.records.map(\.hasChecklist)) == [true, false])
             // Every warm record came from the cache, but those nested too deeply to cache.
             #expect(warm.records.filter { $0.document.origin == nil }.map(\.path) == cold.records.filter { !Self.cacheable($0) }.map(\.path))
             #expect(warm.records.filter { $0.document.origin != nil }.count > 150 || kind != .item)
