@@ -31,6 +31,13 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
         git_error_clear()
     }
 
+    /// An error found by this side of libgit2 (damaged data it handed over).
+    init(message: String) {
+        code = GIT_ERROR.rawValue
+        errorClass = 0
+        self.message = message
+    }
+
     /// The single throwing path for libgit2 calls.
     @discardableResult
     static func check(_ code: Int32, _ context: @autoclosure () -> String) throws -> Int32 {

@@ -33,6 +33,58 @@ public func dayString(_ time: Date, offsetMinutes: Int = 0) -> String {
     return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
 }
 
+/// A tree object's bytes: entries of `<octal mode> <name>\0<20-byte id>`, in git's tree order.
+final class RawTree {
+    private let object: OpaquePointer
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    /// Takes over a `git_odb_object` of a tree.
+    init(_ object: OpaquePointer) {
+        self.object = object
+        bytes = UnsafeBufferPointer(start: git_odb_object_data(object)?.assumingMemoryBound(to: UInt8.self), count: git_odb_object_size(object))
+    }
+    deinit { git_odb_object_free(object) }
+
+    struct Entry {
+        var isTree: Bool
+        var name: String
+        var id: OID
+        /// Bytes of the whole entry.
+        var length: Int
+
+        /// Git's tree order: names byte by byte, a folder's name as if it ended in `/`.
+        static func treeOrder(_ a: Entry, _ b: Entry) -> Int {
+            let (na, nb) = (Array(a.name.utf8), Array(b.name.utf8))
+            for (x, y) in zip(na, nb) where x != y { return Int(x) - Int(y) }
+            func next(_ name: [UInt8], _ entry: Entry, _ common: Int) -> Int {
+                name.count > common ? Int(name[common]) : (entry.isTree ? 0x2F : 0)
+            }
+            let common = min(na.count, nb.count)
+            return next(na, a, common) - next(nb, b, common)
+        }
+    }
+
+    /// The length of the entry at `offset`; nil when it runs past the end.
+    func entryLength(at offset: Int) -> Int? {
+        guard let start = bytes.baseAddress, let nul = memchr(start + offset, 0, bytes.count - offset) else { return nil }
+        let length = (start + offset).distance(to: nul.assumingMemoryBound(to: UInt8.self)) + 1 + 20
+        return offset + length <= bytes.count ? length : nil
+    }
+
+    /// The entry at `offset`.
+    func entry(at offset: Int) throws -> Entry {
+        guard let length = entryLength(at: offset), let space = bytes[offset...].firstIndex(of: 0x20),
+              space < offset + length - 21 else { throw GitError(message: "a tree is damaged") }
+        let nameEnd = offset + length - 21
+        var id = git_oid()
+        withUnsafeMutableBytes(of: &id) { $0.copyMemory(from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[(nameEnd + 1)..<(nameEnd + 21)]))) }
+        // A folder's mode is 40000 (git writes no leading zero).
+        let mode = bytes[offset..<space]
+        return Entry(isTree: mode.elementsEqual("40000".utf8), name: String(decoding: bytes[(space + 1)..<nameEnd], as: UTF8.self),
+                     id: OID(id), length: length)
+    }
+}
+
 /// Which version of the files a diff side reads.
 public enum TreeSide: Equatable, Sendable {
     /// The tree of a commit; nil is the empty tree.
@@ -179,9 +231,10 @@ extension Repository {
 
     /// Commit-to-commit changes read straight from the trees, as git's own tree diff does: only
     /// differing subtrees are opened and entries are walked in tree order, with no pathspec
-    /// matching per entry (libgit2's diff spent most of a history walk there). Nil, to let libgit2
-    /// do it, when a commit both adds and deletes files (renames are found by similarity there)
-    /// or a folder is not a folder.
+    /// matching per entry (libgit2's diff spent most of a history walk there). The folders' trees are
+    /// compared as raw bytes (`RawTree`): parsing a 10,000-entry tree and reading it back entry by
+    /// entry through libgit2 cost more than the comparison. Nil, to let libgit2 do it, when a commit
+    /// both adds and deletes files (renames are found by similarity there) or a folder is not a folder.
     func treeChanges(from old: OID?, to new: OID?, under folders: [String]) throws -> [FileChange]? {
         let oldRoot = try treePointer(.commit(old))
         defer { git_tree_free(oldRoot) }
@@ -189,18 +242,16 @@ extension Repository {
         defer { git_tree_free(newRoot) }
         var out: [FileChange] = []
         for folder in folders.sorted() {
-            guard let a = try subtree(oldRoot, folder) else { return nil }
-            defer { git_tree_free(a) }
-            guard let b = try subtree(newRoot, folder) else { return nil }
-            defer { git_tree_free(b) }
-            try diffTrees(a, b, prefix: folder + "/", into: &out)
+            guard let a = try subtree(oldRoot, folder), let b = try subtree(newRoot, folder) else { return nil }
+            if a == b { continue }
+            try diffTrees(a.map(rawTree), b.map(rawTree), prefix: folder + "/", into: &out)
         }
         let adds = out.contains { $0.oldPath == nil }, deletes = out.contains { $0.newPath == nil }
         return adds && deletes ? nil : out
     }
 
-    /// The tree at `path` in `root`: `.some(nil)` when there is none, nil when the path is not a folder.
-    private func subtree(_ root: OpaquePointer?, _ path: String) throws -> OpaquePointer?? {
+    /// The id of the tree at `path` in `root`: `.some(nil)` when there is none, nil when the path is not a folder.
+    private func subtree(_ root: OpaquePointer?, _ path: String) throws -> OID?? {
         guard let root else { return .some(nil) }
         var entry: OpaquePointer?
         let rc = git_tree_entry_bypath(&entry, root, path)
@@ -208,47 +259,49 @@ extension Repository {
         try GitError.check(rc, "cannot read \(path)")
         defer { git_tree_entry_free(entry) }
         guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return nil }
-        return .some(try lookupTree(entry!))
+        return .some(OID(git_tree_entry_id(entry).pointee))
+    }
+
+    /// A tree object's bytes, as libgit2's object database holds them.
+    func rawTree(_ oid: OID) throws -> RawTree {
+        var raw = oid.raw
+        var object: OpaquePointer?
+        try GitError.check(git_odb_read(&object, try odb(), &raw), "cannot read a tree")
+        guard git_odb_object_type(object) == GIT_OBJECT_TREE else {
+            git_odb_object_free(object)
+            throw GitError(message: "\(oid.short) is not a tree")
+        }
+        return RawTree(object!)
     }
 
     /// Appends the files that differ between two trees (either may be nil: empty), in path order.
-    private func diffTrees(_ a: OpaquePointer?, _ b: OpaquePointer?, prefix: String, into out: inout [FileChange]) throws {
-        if let a, let b, git_oid_equal(git_tree_id(a), git_tree_id(b)) == 1 { return }
-        let countA = a.map(git_tree_entrycount) ?? 0, countB = b.map(git_tree_entrycount) ?? 0
+    private func diffTrees(_ a: RawTree?, _ b: RawTree?, prefix: String, into out: inout [FileChange]) throws {
         var i = 0, j = 0
+        let countA = a?.bytes.count ?? 0, countB = b?.bytes.count ?? 0
         while i < countA || j < countB {
-            let ea = i < countA ? git_tree_entry_byindex(a, i) : nil
-            let eb = j < countB ? git_tree_entry_byindex(b, j) : nil
-            // Most entries are the same on both sides: same id, mode and name.
-            if let ea, let eb, git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) == 1,
-               git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb),
-               strcmp(git_tree_entry_name(ea), git_tree_entry_name(eb)) == 0 {
-                i += 1
-                j += 1
+            // Most entries are the same on both sides: the same bytes (mode, name, id), one memcmp.
+            if let a, let b, i < countA, j < countB, let length = a.entryLength(at: i),
+               j + length <= countB, memcmp(a.bytes.baseAddress! + i, b.bytes.baseAddress! + j, length) == 0 {
+                i += length
+                j += length
                 continue
             }
-            let order = ea.flatMap { ea in eb.map { eb in Self.treeOrder(ea, eb) } } ?? (ea == nil ? 1 : -1)
+            let ea = i < countA ? try a!.entry(at: i) : nil, eb = j < countB ? try b!.entry(at: j) : nil
+            let order = ea.flatMap { ea in eb.map { eb in RawTree.Entry.treeOrder(ea, eb) } } ?? (ea == nil ? 1 : -1)
             if order < 0 {
                 try side(ea!, prefix: prefix, old: true, into: &out)
-                i += 1
+                i += ea!.length
             } else if order > 0 {
                 try side(eb!, prefix: prefix, old: false, into: &out)
-                j += 1
+                j += eb!.length
             } else {
-                i += 1
-                j += 1
                 let (ea, eb) = (ea!, eb!)
-                let name = prefix + String(cString: git_tree_entry_name(ea))
-                switch (git_tree_entry_type(ea) == GIT_OBJECT_TREE, git_tree_entry_type(eb) == GIT_OBJECT_TREE) {
-                case (true, true):
-                    let ta = try lookupTree(ea)
-                    defer { git_tree_free(ta) }
-                    let tb = try lookupTree(eb)
-                    defer { git_tree_free(tb) }
-                    try diffTrees(ta, tb, prefix: name + "/", into: &out)
-                case (false, false):
-                    out.append(FileChange(oldPath: name, newPath: name, oldBlob: OID(git_tree_entry_id(ea).pointee),
-                                          newBlob: OID(git_tree_entry_id(eb).pointee)))
+                i += ea.length
+                j += eb.length
+                let name = prefix + ea.name
+                switch (ea.isTree, eb.isTree) {
+                case (true, true): try diffTrees(try rawTree(ea.id), try rawTree(eb.id), prefix: name + "/", into: &out)
+                case (false, false): out.append(FileChange(oldPath: name, newPath: name, oldBlob: ea.id, newBlob: eb.id))
                 default:
                     try side(ea, prefix: prefix, old: true, into: &out)
                     try side(eb, prefix: prefix, old: false, into: &out)
@@ -258,36 +311,15 @@ extension Repository {
     }
 
     /// An entry only one side has: a deleted (old) or added file, or every file of such a folder.
-    private func side(_ entry: OpaquePointer, prefix: String, old: Bool, into out: inout [FileChange]) throws {
-        let name = prefix + String(cString: git_tree_entry_name(entry))
-        if git_tree_entry_type(entry) == GIT_OBJECT_TREE {
-            let tree = try lookupTree(entry)
-            defer { git_tree_free(tree) }
+    private func side(_ entry: RawTree.Entry, prefix: String, old: Bool, into out: inout [FileChange]) throws {
+        let name = prefix + entry.name
+        if entry.isTree {
+            let tree = try rawTree(entry.id)
             try diffTrees(old ? tree : nil, old ? nil : tree, prefix: name + "/", into: &out)
         } else {
-            let blob = OID(git_tree_entry_id(entry).pointee)
-            out.append(old ? FileChange(oldPath: name, newPath: nil, oldBlob: blob, newBlob: nil)
-                           : FileChange(oldPath: nil, newPath: name, oldBlob: nil, newBlob: blob))
+            out.append(old ? FileChange(oldPath: name, newPath: nil, oldBlob: entry.id, newBlob: nil)
+                           : FileChange(oldPath: nil, newPath: name, oldBlob: nil, newBlob: entry.id))
         }
-    }
-
-    private func lookupTree(_ entry: OpaquePointer) throws -> OpaquePointer? {
-        var tree: OpaquePointer?
-        try GitError.check(git_tree_lookup(&tree, pointer, git_tree_entry_id(entry)), "cannot read a tree")
-        return tree
-    }
-
-    /// Git's tree order: names byte by byte, a folder's name as if it ended in `/`.
-    private static func treeOrder(_ a: OpaquePointer, _ b: OpaquePointer) -> Int {
-        let (na, nb) = (git_tree_entry_name(a)!, git_tree_entry_name(b)!)
-        let (la, lb) = (strlen(na), strlen(nb))
-        let common = min(la, lb)
-        let c = memcmp(na, nb, common)
-        if c != 0 { return Int(c) }
-        func next(_ name: UnsafePointer<CChar>, _ length: Int, _ entry: OpaquePointer) -> Int {
-            length > common ? Int(UInt8(bitPattern: name[common])) : (git_tree_entry_type(entry) == GIT_OBJECT_TREE ? 0x2F : 0)
-        }
-        return next(na, la, a) - next(nb, lb, b)
     }
 
     /// The tree of a side that has one (a commit); nil for the empty tree.

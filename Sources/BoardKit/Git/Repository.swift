@@ -82,8 +82,23 @@ public struct Signature: Sendable, Equatable {
 public final class Repository {
     let pointer: OpaquePointer
 
+    /// The object database, opened on first use (`odb()`).
+    private var objects: OpaquePointer?
+
     init(_ pointer: OpaquePointer) { self.pointer = pointer }
-    deinit { git_repository_free(pointer) }
+    deinit {
+        git_odb_free(objects)
+        git_repository_free(pointer)
+    }
+
+    /// The repository's object database.
+    func odb() throws -> OpaquePointer {
+        if let objects { return objects }
+        var odb: OpaquePointer?
+        try GitError.check(git_repository_odb(&odb, pointer), "cannot open the object database")
+        objects = odb
+        return odb!
+    }
 
     /// Opens the repository containing `path`, searching parent folders like git does.
     public static func discover(from path: String) throws -> Repository {
