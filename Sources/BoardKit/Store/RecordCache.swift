@@ -26,15 +26,18 @@ struct FileStamp: Equatable {
     }
 }
 
-/// Parsed front matter of one board folder, in `<gitDir>/board-cache/records-v2-…`, so a warm
+/// Parsed front matter of one board folder, in `<gitDir>/board-cache/records-v3-…`, so a warm
 /// `Workspace.load` reads one file and `lstat`s each record instead of reading and parsing it.
 ///
 /// Entries are keyed by file name and `FileStamp`; files that failed to load are not cached.
-/// Records built from it hold no lines or body (see `FrontMatterDocument.origin`). A damaged,
-/// truncated or foreign file is ignored and rewritten. Layout, little-endian: magic, scope
-/// string, entry count, entries (each prefixed by its byte length), FNV-1a 64 checksum.
+/// Records built from it hold no lines or body (see `FrontMatterDocument.origin`). The folder's
+/// own stamp and the names of its files without an entry are kept too: while the folder's stamp
+/// is the same, no file was added, removed or renamed in it, so it need not be listed again (git's
+/// untracked cache does the same). A damaged, truncated or foreign file is ignored and rewritten.
+/// Layout, little-endian: magic, scope string, folder stamp (zeros when not kept), the other
+/// names, entry count, entries (each prefixed by its byte length), FNV-1a 64 checksum.
 struct RecordCache {
-    static let magic = Array("board-records-v2\n".utf8)
+    static let magic = Array("board-records-v3\n".utf8)
 
     struct Entry {
         /// Where the file name is in `bytes`.
@@ -48,10 +51,13 @@ struct RecordCache {
     let bytes: [UInt8]
     /// In file-name order, as written.
     let entries: [Entry]
+    /// The folder's stamp when it was listed (nil when not kept), and its `*.md` files without an entry.
+    let folder: FileStamp?
+    let otherNames: [String]
 
     static func file(gitDir: String, prefix: String, kind: RecordKind) -> String {
         let key = prefix.isEmpty ? "root" : prefix.replacingOccurrences(of: "/", with: "_")
-        return gitDir + "board-cache/records-v2-\(key)-\(kind.folder).bin"
+        return gitDir + "board-cache/records-v3-\(key)-\(kind.folder).bin"
     }
 
     /// Reads a cache file; nil when missing, damaged or written for another scope.
@@ -61,25 +67,53 @@ struct RecordCache {
         var sum: UInt64 = 0
         for i in 0..<8 { sum |= UInt64(bytes[end + i]) << (8 * UInt64(i)) }
         guard Self.checksum(bytes[..<end]) == sum else { return nil }
-        let parsed: [Entry]? = bytes.withUnsafeBufferPointer { buffer in
+        let parsed: (FileStamp?, [String], [Entry])? = bytes.withUnsafeBufferPointer { buffer in
             var reader = ByteReader(buffer: UnsafeBufferPointer(rebasing: buffer[..<end]), position: Self.magic.count)
-            guard reader.string() == scope, let count = reader.u32(), Int(count) <= end else { return nil }
+            guard reader.string() == scope, let folder = reader.stamp(), let others = reader.u32(), Int(others) <= end else { return nil }
+            var names: [String] = []
+            for _ in 0..<others {
+                guard let name = reader.string() else { return nil }
+                names.append(name)
+            }
+            guard let count = reader.u32(), Int(count) <= end else { return nil }
             var entries: [Entry] = []
             entries.reserveCapacity(Int(count))
             for _ in 0..<count {
                 guard let length = reader.u32(), reader.position + Int(length) <= end else { return nil }
                 let start = reader.position
-                guard let name = reader.bytes(), let size = reader.i64(), let mtime = reader.i64(), let ctime = reader.i64(),
-                      let inode = reader.i64() else { return nil }
-                entries.append(Entry(name: name, stamp: FileStamp(size: size, mtime: mtime, ctime: ctime, inode: UInt64(bitPattern: inode)),
-                                     bytes: (start - 4)..<(start + Int(length)), recordStart: reader.position))
+                guard let name = reader.bytes(), let stamp = reader.stamp() else { return nil }
+                entries.append(Entry(name: name, stamp: stamp, bytes: (start - 4)..<(start + Int(length)), recordStart: reader.position))
                 reader.position = start + Int(length)
             }
-            return reader.position == end ? entries : nil
+            return reader.position == end ? (folder.mtime == 0 ? nil : folder, names, entries) : nil
         }
         guard let parsed else { return nil }
         self.bytes = bytes
-        self.entries = parsed
+        (folder, otherNames, entries) = parsed
+    }
+
+    /// The folder's `*.md` files and their entries, as when the cache was written, if the folder's
+    /// stamp is still `folder`: none was added, removed or renamed since.
+    func listing(_ folder: FileStamp) -> (files: [String], matches: [Int?])? {
+        guard self.folder == folder else { return nil }
+        var files: [String] = [], matches: [Int?] = []
+        files.reserveCapacity(entries.count + otherNames.count)
+        matches.reserveCapacity(entries.count + otherNames.count)
+        // Both lists are in byte order: merged.
+        var j = 0
+        for (index, entry) in entries.enumerated() {
+            let name = String(decoding: bytes[entry.name], as: UTF8.self)
+            while j < otherNames.count, otherNames[j].utf8.lexicographicallyPrecedes(name.utf8) {
+                files.append(otherNames[j])
+                matches.append(nil)
+                j += 1
+            }
+            files.append(name)
+            matches.append(index)
+        }
+        files += otherNames[j...]
+        matches += repeatElement(nil, count: otherNames.count - j)
+        return (files, matches)
     }
 
     /// The file names of the entries.
@@ -176,10 +210,7 @@ struct RecordCache {
         var out = ByteWriter()
         out.u32(0)  // length, filled in below
         out.string(name)
-        out.i64(stamp.size)
-        out.i64(stamp.mtime)
-        out.i64(stamp.ctime)
-        out.i64(Int64(bitPattern: stamp.inode))
+        out.stamp(stamp)
         let document = record.document
         out.u32(UInt32(document.firstLine))
         out.u32(UInt32(document.keys.count))
@@ -194,11 +225,15 @@ struct RecordCache {
         return out.bytes
     }
 
-    /// The whole cache file for the given encoded entries, in order.
-    static func file(scope: String, entries: [ArraySlice<UInt8>]) -> Data {
+    /// The whole cache file for the given encoded entries, in order, with the folder's stamp
+    /// (nil: not kept) and the names of its files that have no entry.
+    static func file(scope: String, folder: FileStamp?, otherNames: [String], entries: [ArraySlice<UInt8>]) -> Data {
         var out = ByteWriter()
         out.bytes = Self.magic
         out.string(scope)
+        out.stamp(folder ?? FileStamp(size: 0, mtime: 0, ctime: 0, inode: 0))
+        out.u32(UInt32(otherNames.count))
+        for name in otherNames { out.string(name) }
         out.u32(UInt32(entries.count))
         for entry in entries { out.bytes.append(contentsOf: entry) }
         out.i64(Int64(bitPattern: checksum(out.bytes[...])))
@@ -236,6 +271,9 @@ private struct ByteWriter {
     mutating func string(_ s: String) {
         var s = s
         s.withUTF8 { u32(UInt32($0.count)); bytes.append(contentsOf: $0) }
+    }
+    mutating func stamp(_ stamp: FileStamp) {
+        for v in [stamp.size, stamp.mtime, stamp.ctime, Int64(bitPattern: stamp.inode)] { i64(v) }
     }
 
     mutating func value(_ value: FieldValue, depth: Int) -> Bool {
@@ -293,6 +331,11 @@ private struct ByteReader {
         guard position + 8 <= buffer.count else { return nil }
         defer { position += 8 }
         return Int64(littleEndian: UnsafeRawBufferPointer(buffer).loadUnaligned(fromByteOffset: position, as: Int64.self))
+    }
+
+    mutating func stamp() -> FileStamp? {
+        guard let size = i64(), let mtime = i64(), let ctime = i64(), let inode = i64() else { return nil }
+        return FileStamp(size: size, mtime: mtime, ctime: ctime, inode: UInt64(bitPattern: inode))
     }
 
     /// Where a length-prefixed string is, without making a String of it.

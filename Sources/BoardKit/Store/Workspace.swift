@@ -126,13 +126,24 @@ public final class Workspace {
         // Stamps are taken relative to the folder, so the kernel walks its path once, not per file.
         let folderFD = Glibc.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer { if folderFD >= 0 { close(folderFD) } }
-        guard folderFD >= 0, let files = Self.markdownFiles(in: folderFD) else {
-            return LoadResult(records: [], diagnostics: [])
-        }
+        // The folder's stamp before it is listed: a change after it shows next time. Whether it can be
+        // kept goes by the clock, not `startedAt`: timestamps are coarser than the time a test takes
+        // to add a file after a load.
+        let listedAt = Int64(time(nil))
+        var folderInfo = stat()
+        guard folderFD >= 0, fstat(folderFD, &folderInfo) == 0 else { return LoadResult(records: [], diagnostics: []) }
+        let folderStamp = FileStamp(folderInfo)
         let cacheFile = cacheLocation.map { RecordCache.file(gitDir: $0.gitDir, prefix: $0.prefix, kind: kind) }
         let scope = recordCacheScope(kind)
         let cache = cacheFile.flatMap { RecordCache(file: $0, scope: scope) }
-        let matches = cache?.match(files) ?? []
+        let files: [String], matches: [Int?]
+        if let listed = cache?.listing(folderStamp) {
+            (files, matches) = listed
+        } else if let listed = Self.markdownFiles(in: folderFD) {
+            (files, matches) = (listed, cache?.match(listed) ?? [])
+        } else {
+            return LoadResult(records: [], diagnostics: [])
+        }
         var results = [Result<Record, BoardError>?](repeating: nil, count: files.count)
         // Per file: true when taken from the cache, or the new cache entry of a file read now.
         var hits = [Bool](repeating: false, count: files.count)
@@ -197,21 +208,25 @@ public final class Workspace {
             case nil: break
             }
         }
-        // Rewritten only when an entry was added or one of the old ones is gone or stale.
+        // Rewritten only when an entry was added or one of the old ones is gone or stale, or the
+        // folder's stamp is new. A folder changed in the second the load began is not vouched for.
         let hitCount = hits.lazy.filter { $0 }.count
-        if let cacheFile, encoded.contains(where: { $0 != nil }) || hitCount != (cache?.entries.count ?? 0) {
-            var parts: [ArraySlice<UInt8>] = []
+        let keptFolder = folderStamp.isStorable(loadStartedAt: listedAt) ? folderStamp : nil
+        if let cacheFile, encoded.contains(where: { $0 != nil }) || hitCount != (cache?.entries.count ?? 0) || (keptFolder != cache?.folder && !files.isEmpty) {
+            var parts: [ArraySlice<UInt8>] = [], others: [String] = []
             parts.reserveCapacity(files.count)
             for index in files.indices {
                 if hits[index], let cache, let match = matches[index] {
                     parts.append(cache.bytes[cache.entries[match].bytes])
                 } else if let bytes = encoded[index] {
                     parts.append(bytes[...])
+                } else {
+                    others.append(files[index])
                 }
             }
             // A cache that cannot be written (read-only repository) only makes the next load slower.
-            try? atomicWrite(RecordCache.file(scope: scope, entries: parts), to: cacheFile)
-            unlink(cacheFile.replacingOccurrences(of: "/records-v2-", with: "/records-v1-"))  // the layout before
+            try? atomicWrite(RecordCache.file(scope: scope, folder: keptFolder, otherNames: others, entries: parts), to: cacheFile)
+            for old in ["/records-v1-", "/records-v2-"] { unlink(cacheFile.replacingOccurrences(of: "/records-v3-", with: old)) }
         }
         return loaded
     }

@@ -286,7 +286,7 @@ struct HistoryFixture {
         let f = try HistoryFixture()
         let first = try f.sandbox.board("scope", "S1", "--format", "json", in: f.dir)
         let cacheDir = f.dir + "/.git/board-cache"
-        // The record cache (`records-v2-…`, Workspace.load) lives in the same folder.
+        // The record cache (`records-v3-…`, Workspace.load) lives in the same folder.
         let files = try FileManager.default.contentsOfDirectory(atPath: cacheDir).filter { $0.hasPrefix("timeline-") }
         #expect(files.count == 1)
         let cache = TimelineCache(gitDir: f.dir + "/.git/", prefix: "", allParents: false)

@@ -111,6 +111,34 @@ import Testing
         #expect(warm.records.map { $0.document.lineNumber(of: "title") ?? 0 } == [3, 3, 3, 3, 3, 4])
     }
 
+    /// The folder is listed again only when its own stamp changed (a file added, removed or renamed).
+    @Test func anUnchangedFolderIsNotListedAgain() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        for n in 1...3 { try sandbox.write("---\nid: B-\(n)\ntitle: T\(n)\n---\n", to: "backlog/B-\(n).md", in: dir) }
+        try sandbox.write("---\nid: [\n---\n", to: "backlog/B-broken.md", in: dir)
+        let workspace = try Workspace.open(directory: dir)
+        let file = cacheFile(workspace)
+        // Changed this second: the folder's stamp is not kept yet.
+        let first = workspace.load(.item, startedAt: Self.later)
+        #expect(RecordCache(file: file, scope: workspace.recordCacheScope(.item))?.folder == nil)
+        Thread.sleep(forTimeInterval: 1.1)
+        #expect(Self.describe(workspace.load(.item, startedAt: Self.later)) == Self.describe(first))
+        let cache = try #require(RecordCache(file: file, scope: workspace.recordCacheScope(.item)))
+        #expect(cache.folder != nil && cache.otherNames == ["B-broken.md"] && cache.entries.count == 3)
+        // The kept listing is what a load reads: a name planted in it is read (and not found).
+        let planted = RecordCache.file(scope: workspace.recordCacheScope(.item), folder: cache.folder,
+                                       otherNames: ["B-0-ghost.md", "B-broken.md"], entries: cache.entries.map { cache.bytes[$0.bytes] })
+        try planted.write(to: URL(fileURLWithPath: file))
+        let ghosted = workspace.load(.item, startedAt: Self.later)
+        #expect(ghosted.diagnostics.map(\.path) == ["backlog/B-0-ghost.md", "backlog/B-broken.md"])
+        #expect(ghosted.records.map(\.id) == ["B-1", "B-2", "B-3"])
+        // A file added: the folder's stamp changed, so it is listed again.
+        try sandbox.write("---\nid: B-4\ntitle: T4\n---\n", to: "backlog/B-4.md", in: dir)
+        let added = workspace.load(.item, startedAt: Self.later)
+        #expect(added.records.map(\.id) == ["B-1", "B-2", "B-3", "B-4"] && added.diagnostics.map(\.path) == ["backlog/B-broken.md"])
+    }
+
     @Test func markdownFilesAreListedInByteOrder() throws {
         let sandbox = try Sandbox()
         let dir = sandbox.path("names")
