@@ -34,13 +34,19 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# Where an archive (or the shared GSSAPI library) is missing, no such file is written and the build
+# links libgit2 as a shared library, as debug builds do.
 $(STATIC_PC)/libgit2.pc: deps
-	@mkdir -p $(STATIC_PC)
-	@libs=""; for l in $$(pkg-config --static --libs-only-l libgit2 libssh2); do n=$${l#-l}; \
-	  case $$n in rt|dl|pthread|m|c) libs="$$libs $$l";; \
-	  *) if [ -f "$$($(CC) -print-file-name=lib$$n.a)" ]; then libs="$$libs -l:lib$$n.a"; else libs="$$libs $$l"; fi;; esac; done; \
-	  printf 'Name: libgit2\nDescription: libgit2 from its archive\nVersion: %s\nCflags: %s\nLibs: %s %s -l:libgssapi_krb5.so.2\n' \
-	    "$$(pkg-config --modversion libgit2)" "$$(pkg-config --cflags libgit2)" "$$(pkg-config --libs-only-L libgit2)" "$$libs" > $@
+	@mkdir -p $(STATIC_PC); rm -f $@
+	@set -e; found() { [ -f "$$($(CC) -print-file-name=$$1)" ]; }; \
+	  names=$$(pkg-config --static --libs-only-l libgit2 libssh2); libs=""; \
+	  for l in $$names; do n=$${l#-l}; case $$n in \
+	    rt|dl|pthread|m|c) libs="$$libs $$l";; \
+	    *) if found lib$$n.a; then libs="$$libs -l:lib$$n.a"; else libs="$$libs $$l"; fi;; esac; done; \
+	  if found libgit2.a && found libgssapi_krb5.so.2; then \
+	    printf 'Name: libgit2\nDescription: libgit2 from its archive\nVersion: %s\nCflags: %s\nLibs: %s %s -l:libgssapi_krb5.so.2\n' \
+	      "$$(pkg-config --modversion libgit2)" "$$(pkg-config --cflags libgit2)" "$$(pkg-config --libs-only-L libgit2)" "$$libs" > $@; \
+	  else echo "libgit2.a or libgssapi_krb5.so.2 not found: linking libgit2 as a shared library"; fi
 
 release: $(STATIC_PC)/libgit2.pc
 	$(RELEASE)

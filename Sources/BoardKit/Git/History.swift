@@ -47,14 +47,16 @@ final class RawTree {
 
     struct Entry {
         var isTree: Bool
-        var name: String
+        /// The name as stored (not always UTF-8), and as text.
+        var nameBytes: [UInt8]
+        var name: String { String(decoding: nameBytes, as: UTF8.self) }
         var id: OID
         /// Bytes of the whole entry.
         var length: Int
 
         /// Git's tree order: names byte by byte, a folder's name as if it ended in `/`.
         static func treeOrder(_ a: Entry, _ b: Entry) -> Int {
-            let (na, nb) = (Array(a.name.utf8), Array(b.name.utf8))
+            let (na, nb) = (a.nameBytes, b.nameBytes)
             for (x, y) in zip(na, nb) where x != y { return Int(x) - Int(y) }
             func next(_ name: [UInt8], _ entry: Entry, _ common: Int) -> Int {
                 name.count > common ? Int(name[common]) : (entry.isTree ? 0x2F : 0)
@@ -78,10 +80,13 @@ final class RawTree {
         let nameEnd = offset + length - 21
         var id = git_oid()
         withUnsafeMutableBytes(of: &id) { $0.copyMemory(from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[(nameEnd + 1)..<(nameEnd + 21)]))) }
-        // A folder's mode is 40000 (git writes no leading zero).
-        let mode = bytes[offset..<space]
-        return Entry(isTree: mode.elementsEqual("40000".utf8), name: String(decoding: bytes[(space + 1)..<nameEnd], as: UTF8.self),
-                     id: OID(id), length: length)
+        // The mode in octal, as libgit2 reads it: a folder is 40000 (some old tools wrote 040000).
+        var mode = 0
+        for digit in bytes[offset..<space] {
+            guard digit >= 0x30, digit <= 0x37 else { throw GitError(message: "a tree is damaged") }
+            mode = mode * 8 + Int(digit - 0x30)
+        }
+        return Entry(isTree: mode & 0o170000 == 0o40000, nameBytes: Array(bytes[(space + 1)..<nameEnd]), id: OID(id), length: length)
     }
 }
 

@@ -10,7 +10,8 @@ struct FlowCache {
 
     init(gitDir: String, prefix: String, allParents: Bool, tip: String, config: BoardConfig) {
         let name = (prefix.isEmpty ? "root" : prefix.replacingOccurrences(of: "/", with: "_"))
-        let workflow = config.statuses.map { "\($0.name)=\($0.category.rawValue)" }.joined(separator: "\n")
+        // NUL and SOH cannot be in a status name (YAML has no such printable character).
+        let workflow = config.statuses.map { "\($0.name)\u{1}\($0.category.rawValue)" }.joined(separator: "\u{1}\u{1}")
         key = [allParents ? "all" : "first", prefix, tip, workflow].joined(separator: "\u{0}")
         file = gitDir + "board-cache/flow-v1-\(allParents ? "all" : "first")-\(name).bin"
     }

@@ -85,15 +85,18 @@ struct HistoryReader {
         let parent = info.parents.first.flatMap(OID.init(hex:))
         var items: [FileChange] = []
         var committed: [String] = []
-        for file in try repository.changes(from: .commit(parent), to: .commit(oid), under: withItems ? [backlog, iterations] : [iterations]) {
+        for var file in try repository.changes(from: .commit(parent), to: .commit(oid), under: withItems ? [backlog, iterations] : [iterations]) {
             if let path = file.newPath, let blob = file.newBlob, path.hasPrefix(iterations + "/") {
                 if let record = try? Record(path: path, document: FrontMatterDocument(data: try repository.blob(blob), path: path, topLevelOnly: true)),
                    record.has("commitment"), !record.id.isEmpty {
                     committed.append(record.id)
                 }
-                continue
             }
-            guard file.oldPath?.hasPrefix(backlog + "/") ?? true, file.newPath?.hasPrefix(backlog + "/") ?? true else { continue }
+            // Only the backlog's side of a change: a file moved between backlog/ and iterations/
+            // (paired as a rename) leaves the backlog, or comes into it.
+            if file.oldPath?.hasPrefix(backlog + "/") != true { (file.oldPath, file.oldBlob) = (nil, nil) }
+            if file.newPath?.hasPrefix(backlog + "/") != true { (file.newPath, file.newBlob) = (nil, nil) }
+            guard file.oldPath != nil || file.newPath != nil else { continue }
             items.append(file)
             for (path, blob) in [(file.oldPath, file.oldBlob), (file.newPath, file.newBlob)] {
                 guard let path, let blob else { continue }

@@ -58,7 +58,8 @@ extension Workspace {
         guard !id.isEmpty, id.utf8.allSatisfy({ $0 < 0x80 }), symbolicLinkFolder(in: folder + "/x") == nil,
               let names = try? FileManager.default.contentsOfDirectory(atPath: absolute(folder)) else { return nil }
         let needle = Array(id.lowercased().utf8)
-        for name in names.filter({ $0.hasSuffix(".md") && !$0.hasPrefix(".") }).sorted() {
+        // In byte order, as `load` reads a folder.
+        for name in names.filter({ $0.hasSuffix(".md") && !$0.hasPrefix(".") }).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             let path = folder + "/" + name
             guard let data = try? Self.readFile(absolute(path), display: path) else { return nil }
             // YAML escapes could spell the id without its letters: such files are parsed too.

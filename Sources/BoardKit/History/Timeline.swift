@@ -375,6 +375,12 @@ extension Workspace {
             fold.reader.prefetched = reads.parsed
             for read in reads.commits { fold.add(read) }
         }
+        // No change after a snapshot may be dated before what it holds: a walk from the first commit
+        // would date it by the changes before it, which the snapshot does not know.
+        if let base = fold.timeline.base, fold.timeline.entries.count > 1, base.floor > fold.timeline.entries[1].commit.date {
+            window.remove()
+            return try self.timeline(from: revision, allParents: allParents, for: nil, threads: threads, run: run, progress: progress)
+        }
         fold.timeline.warnings += fold.reader.warnings
         fold.timeline.tip = tip.hex
         (fold.timeline.base == nil ? full : window).save(fold.timeline)
@@ -417,7 +423,6 @@ extension Workspace {
         if fold.timeline.entries.isEmpty { fold.timeline.entries.append(TimelineEntry(commit: snapshot.read.info, changes: [])) }
         guard fold.reader.warnings.isEmpty, fold.timeline.items.count == snapshot.parsed.count else { return nil }
         for read in reads.commits { fold.add(read) }
-        if fold.timeline.entries.count > 1, floor > fold.timeline.entries[1].commit.date { return nil }
         fold.timeline.base = TimelineBase(commit: snapshot.read.info.id, floor: floor,
                                           started: Set(scans[..<stop].flatMap(\.committed)))
         return fold

@@ -26,6 +26,8 @@ struct TimelineCache {
         return Self.decode(bytes, key: key)
     }
 
+    func remove() { unlink(file) }
+
     func save(_ timeline: Timeline) {
         try? atomicWrite(Self.encode(timeline, key: key), to: file)
         // The caches of earlier versions (JSON up to 25 MB, then binary) are not read any more.

@@ -87,10 +87,12 @@ public struct BoardConfig: Codable, Sendable, Equatable {
         do {
             // Composed with the basic resolver, as front matter is: the decoder's own parse builds
             // Yams' regular-expression rules (ICU's start-up), about a tenth of a small command.
-            guard let node = try Yams.compose(yaml: text, Resolver.basic, Constructor.default, .utf8) else {
-                throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: "The given data was not valid YAML."))
+            // Only a file with merge keys (`<<`) needs the decoder's own parse.
+            if text.contains("<<") {
+                self = try YAMLDecoder().decode(BoardConfig.self, from: text)
+            } else {
+                self = try YAMLDecoder().decode(BoardConfig.self, from: try Yams.compose(yaml: text, Resolver.basic, Constructor.default, .utf8) ?? "")
             }
-            self = try YAMLDecoder().decode(BoardConfig.self, from: node)
         } catch let error as YamlError {
             throw BoardError.invalidFile(FrontMatterDocument.diagnostic(for: error, path: path, offset: 0))
         } catch DecodingError.dataCorrupted(let context) where context.underlyingError is YamlError {

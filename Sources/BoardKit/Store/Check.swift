@@ -52,12 +52,14 @@ public enum Checker {
     public static let rules: [CheckRule] = [itemFields, uniqueIDs, dependencies, wipLimits, iterationFields,
                                             objectiveFields, alignment, changeFields, changeCoverage, wsjfScale]
 
-    /// Every problem on the board, sorted by file and line. The rules run side by side: each only reads the board.
+    /// Every problem on the board, sorted by file and line. The rules run one after another: two
+    /// rules reading one record's nested Yams nodes at once would race (their tags resolve in place).
     public static func check(_ board: BoardSnapshot) -> [Diagnostic] {
-        let found = board.loadDiagnostics + concurrentMap(count: rules.count, runs: rules.count) { rules[$0](board) }.joined()
+        let found = board.loadDiagnostics + rules.flatMap { $0(board) }
         return found.sorted { ($0.path, $0.line ?? 0, $0.message) < ($1.path, $1.line ?? 0, $1.message) }
     }
 
+    /// Per item, on all cores (each item read by one thread).
     static func itemFields(_ board: BoardSnapshot) -> [Diagnostic] {
         Array(concurrentMap(count: board.items.count) { itemFields(board.items[$0], board.config) }.joined())
     }

@@ -143,8 +143,8 @@ struct RecordCache {
 
     /// Decodes the records of one cache, one after another. What a record shares byte for byte
     /// with the one decoded before it (its keys and line numbers, most often; a status, a type, an
-    /// empty list) is taken from that one instead of being decoded again: making strings was
-    /// a third of a warm `board list`.
+    /// empty list; never a nested Yams node) is taken from that one instead of being decoded again:
+    /// making strings was a third of a warm `board list`.
     struct Decoder {
         let buffer: UnsafeBufferPointer<UInt8>
         private var keys: [String] = [], lines: [Int] = []
@@ -181,7 +181,9 @@ struct RecordCache {
                 let start = reader.position
                 guard reader.skipValue(depth: 0) else { return nil }
                 let valueRange = start..<reader.position
-                if i < valueRanges.count, equal(valueRange, valueRanges[i]) {
+                // Yams nodes are not shared between records: their tags resolve lazily, in place,
+                // and two records may be read on two threads.
+                if i < valueRanges.count, equal(valueRange, valueRanges[i]), ValueTag(rawValue: buffer[start]).map(\.isFlat) == true {
                     newValues.append(values[i])
                 } else {
                     reader.position = start
@@ -255,6 +257,9 @@ struct RecordCache {
 // Value tags in the cache.
 private enum ValueTag: UInt8 {
     case plain = 0, single, double, flowList, blockList, scalar, mapping, sequence
+
+    /// A value of plain Swift strings, not a Yams node.
+    var isFlat: Bool { rawValue < ValueTag.scalar.rawValue }
 }
 
 /// Nodes nested deeper than this are not cached (the decoder recurses).

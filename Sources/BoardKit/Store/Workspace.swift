@@ -211,7 +211,8 @@ public final class Workspace {
         // Rewritten only when an entry was added or one of the old ones is gone or stale, or the
         // folder's stamp is new. A folder changed in the second the load began is not vouched for.
         let hitCount = hits.lazy.filter { $0 }.count
-        let keptFolder = folderStamp.isStorable(loadStartedAt: listedAt) ? folderStamp : nil
+        // A second more than for files: some file systems keep times to two seconds.
+        let keptFolder = folderStamp.isStorable(loadStartedAt: listedAt - 1) ? folderStamp : nil
         if let cacheFile, encoded.contains(where: { $0 != nil }) || hitCount != (cache?.entries.count ?? 0) || (keptFolder != cache?.folder && !files.isEmpty) {
             var parts: [ArraySlice<UInt8>] = [], others: [String] = []
             parts.reserveCapacity(files.count)

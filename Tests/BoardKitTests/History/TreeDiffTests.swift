@@ -72,6 +72,32 @@ import Testing
             }
         }
         #expect(walked >= 20 && declined >= 3)
+        // A folder written with a zero-padded mode (040000, as some old tools did) is still a folder.
+        func tree(_ entries: [(mode: String, name: String, id: String)]) throws -> String {
+            var bytes = Data()
+            for e in entries {
+                bytes += Data("\(e.mode) \(e.name)\u{0}".utf8)
+                bytes += Data(stride(from: 0, to: 40, by: 2).map { UInt8(e.id.dropFirst($0).prefix(2), radix: 16)! })
+            }
+            let file = sandbox.path("tree.bin")
+            try bytes.write(to: URL(fileURLWithPath: file))
+            return try sandbox.git("-C", repo, "hash-object", "-t", "tree", "-w", "--literally", file).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        func blob(_ text: String) throws -> String {
+            try sandbox.write(text, to: "blob.txt", in: repo)
+            return try sandbox.git("-C", repo, "hash-object", "-w", "blob.txt").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        var padded: [OID] = []
+        for text in ["one", "two"] {
+            let inner = try tree([("100644", "deep.md", try blob(text))])
+            let backlog = try tree([("100644", "a.md", try blob("a")), ("040000", "n", inner)])
+            let root = try tree([("40000", "backlog", backlog)])
+            let commit = try sandbox.git("-C", repo, "commit-tree", root, "-m", text).trimmingCharacters(in: .whitespacesAndNewlines)
+            padded.append(OID(hex: commit)!)
+        }
+        let walk = try #require(try repository.treeChanges(from: padded[0], to: padded[1], under: ["backlog"]))
+        #expect(walk == (try repository.diffChanges(from: .commit(padded[0]), to: .commit(padded[1]), under: ["backlog"])))
+        #expect(walk.map(\.newPath) == ["backlog/n/deep.md"])
         // A file where a folder is expected is left to libgit2.
         #expect(try repository.treeChanges(from: commits[0], to: commits[1], under: ["backlog/b.md"]) == nil)
     }

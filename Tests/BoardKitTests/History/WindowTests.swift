@@ -219,6 +219,38 @@ import Testing
         #expect(try Self.compare(early)["S1"]?.base == nil)
     }
 
+    @Test func anItemMovedOutOfTheBacklogLeavesIt() throws {
+        // c2 moves D's file into iterations/ (git pairs the two paths as a rename): D is gone from then on.
+        let f = try Fixture(before: { n, f in
+            if n == 2 { try f.sandbox.git("-C", f.dir, "mv", "backlog/\(Fixture.d).md", "iterations/\(Fixture.d).md") }
+            if n == 5 { try f.sandbox.git("-C", f.dir, "mv", "iterations/\(Fixture.d).md", "backlog/\(Fixture.d).md") }
+        })
+        let full = try f.workspace().timeline()
+        let moves = full.entries.filter { $0.changes.contains { $0.id == Fixture.d } }.map(\.commit.id)
+        #expect(moves == [0, 1, 4, 6, 8].map { f.commits[$0] })
+        #expect(full.entries[1].changes.first { $0.id == Fixture.d }?.after == nil)
+        _ = try Self.compare(f)
+    }
+
+    @Test func aCachedWindowExtendedByACommitDatedBeforeItIsWalkedAgain() throws {
+        var f = try Fixture()
+        try f.sandbox.write(Fixture.iteration("S3", start: "2026-04-06", end: "2026-04-17", state: "planned"), to: "iterations/S3.md", in: f.dir)
+        try f.commit("2026-03-25")
+        let workspace = try f.workspace()
+        f.removeCache()
+        // S3 has not started: its snapshot is the last commit, with `board init`'s date (04-01) the latest.
+        let before = try workspace.timeline(for: try workspace.iteration("S3"))
+        #expect(before.base?.commit == f.commits.last && before.base?.floor == "2026-04-01" && before.entries.count == 1)
+        // A change dated before that: a walk from the first commit dates it by the changes before it.
+        try f.item(Fixture.a, status: "review", points: 3, iteration: "S3")
+        try f.commit("2026-03-20")
+        let after = try workspace.timeline(for: try workspace.iteration("S3"))
+        let full = try workspace.timeline()
+        #expect(after.base == nil)
+        #expect(after == full)
+        #expect(TimelineCache(gitDir: f.dir + "/.git/", prefix: "", allParents: false, window: true).load() == nil)
+    }
+
     @Test func aGeneratedHistoryGivesTheSameReportsForEveryIteration() throws {
         let sandbox = try Sandbox()
         let dir = sandbox.path("generated")

@@ -245,6 +245,33 @@ Some *body* text.
         }
     }
 
+    /// board.yml is read with typed values as before, merge keys included.
+    @Test func boardConfigReadsTypedValuesAndMergeKeys() throws {
+        let plain = try BoardConfig(data: Data("""
+            name: X
+            iteration_length: 10
+            points: [1, 2.5]
+            statuses:
+              - {name: todo, category: todo}
+              - {name: done, category: done, wip: 3}
+            definition_of_ready:
+              points: true
+
+            """.utf8))
+        #expect(plain.iterationLength == 10 && plain.points == [1, 2.5] && plain.statuses.last?.wip == 3)
+        #expect(plain.definitionOfReady?.points == true)
+        let merged = try BoardConfig(data: Data("""
+            name: X
+            statuses:
+              - name: todo
+                <<: {category: todo, wip: 2}
+              - {name: done, category: done}
+
+            """.utf8))
+        #expect(merged.statuses.first?.category == .todo && merged.statuses.first?.wip == 2)
+        #expect(throws: BoardError.self) { try BoardConfig(data: Data("# only a comment\n".utf8)) }
+    }
+
     @Test func slugsAreSafe() {
         #expect(slugify("Export invoices (PDF)!") == "export-invoices-pdf")
         #expect(slugify("../../etc/passwd") == "etc-passwd")

@@ -119,10 +119,10 @@ import Testing
         try sandbox.write("---\nid: [\n---\n", to: "backlog/B-broken.md", in: dir)
         let workspace = try Workspace.open(directory: dir)
         let file = cacheFile(workspace)
-        // Changed this second: the folder's stamp is not kept yet.
+        // Changed in the last two seconds: the folder's stamp is not kept yet.
         let first = workspace.load(.item, startedAt: Self.later)
         #expect(RecordCache(file: file, scope: workspace.recordCacheScope(.item))?.folder == nil)
-        Thread.sleep(forTimeInterval: 1.1)
+        Thread.sleep(forTimeInterval: 2.1)
         #expect(Self.describe(workspace.load(.item, startedAt: Self.later)) == Self.describe(first))
         let cache = try #require(RecordCache(file: file, scope: workspace.recordCacheScope(.item)))
         #expect(cache.folder != nil && cache.otherNames == ["B-broken.md"] && cache.entries.count == 3)
