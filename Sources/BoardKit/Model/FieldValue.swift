@@ -27,7 +27,9 @@ public enum FieldValue: @unchecked Sendable {
     }
 
     static func isNull(plain s: String) -> Bool {
-        if s.utf8.count > 4 { return false }
+        // Only text starting `~`, `n` or `N` (or none) can be null: most values skip the comparisons.
+        guard let first = s.utf8.first else { return true }
+        if s.utf8.count > 4 || !(first == UInt8(ascii: "~") || first == UInt8(ascii: "n") || first == UInt8(ascii: "N")) { return false }
         switch s {
         case "", "~", "null", "Null", "NULL": return true
         default: return false
@@ -58,6 +60,7 @@ public enum FieldValue: @unchecked Sendable {
     var number: Double? {
         switch self {
         case .plain(let s):
+            if let n = Self.decimalDigits(s) { return Double(n) }
             switch Node.classify(plain: s) {
             case .int, .float: return Node.number(plainText: s)
             default: return nil
@@ -65,6 +68,21 @@ public enum FieldValue: @unchecked Sendable {
         case .quoted, .list: return nil
         case .node(let node): return node.number
         }
+    }
+
+    /// The value of 1 to 15 decimal digits (most points and ranks), which YAML reads as that integer
+    /// and a Double holds exactly; nil for any other text.
+    static func decimalDigits(_ s: String) -> Int? {
+        func read(_ bytes: some Collection<UInt8>) -> Int? {
+            guard (1...15).contains(bytes.count) else { return nil }
+            var n = 0
+            for b in bytes {
+                guard b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") else { return nil }
+                n = n * 10 + Int(b - UInt8(ascii: "0"))
+            }
+            return n
+        }
+        return s.utf8.withContiguousStorageIfAvailable(read) ?? read(s.utf8)
     }
 
     var isSequence: Bool {

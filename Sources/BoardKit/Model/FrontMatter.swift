@@ -595,8 +595,8 @@ extension Node {
     private static let floatBytes = Set("0123456789+-.eE_".utf8)
 
     static func classify(plain s: String) -> Tag.Name {
-        // No keyword is longer than 5 bytes: longer text skips the string comparisons.
-        if s.utf8.count <= 5 {
+        // No keyword is longer than 5 bytes or starts with a digit: such text skips the string comparisons.
+        if s.utf8.count <= 5, !(s.utf8.first.map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ?? false) {
             switch s {
             case "", "~", "null", "Null", "NULL": return .null
             case "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO",

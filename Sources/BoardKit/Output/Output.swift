@@ -29,7 +29,10 @@ public struct Table {
     }
 
     /// True for text of printable ASCII only, whose width is its length.
-    static func isPlain(_ s: String) -> Bool { s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
+    static func isPlain(_ s: String) -> Bool {
+        func plain(_ bytes: some Sequence<UInt8>) -> Bool { bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
+        return s.utf8.withContiguousStorageIfAvailable(plain) ?? plain(s.utf8)
+    }
 
     /// Display width of a cell without ANSI colour codes.
     static func width(_ s: String) -> Int {
@@ -74,44 +77,80 @@ public struct Table {
 
     public func render() -> String {
         let columns = headers.count
-        // Each cell made printable and measured once, in one flat array (header first, if any).
-        var lines = headers.allSatisfy(\.isEmpty) ? [] : [headers.map { $0.bold }]
-        lines += rows
-        let cells = concurrentMap(count: lines.count * columns) { k -> (text: String, width: Int) in
-            let line = lines[k / columns], i = k % columns
-            guard i < line.count else { return ("", 0) }
-            if Self.isPlain(line[i]) { return (line[i], line[i].utf8.count) }
-            let cell = Self.printable(line[i])
-            return (cell, Self.width(cell))
+        let header = headers.allSatisfy(\.isEmpty) ? nil : headers.map { $0.bold }
+        let lineCount = rows.count + (header == nil ? 0 : 1)
+        // Long tables are measured and laid out in a run of lines per core.
+        let runs = lineCount < 2048 ? 1 : ProcessInfo.processInfo.activeProcessorCount
+        func lines(_ run: Int) -> Range<Int> { (lineCount * run / runs)..<(lineCount * (run + 1) / runs) }
+        // Each cell measured once; a cell that is not plain ASCII is also made printable once.
+        var widths = [Int](repeating: 0, count: lineCount * columns)
+        var printed = [String?](repeating: nil, count: lineCount * columns)
+        rows.withUnsafeBufferPointer { rowBuffer in
+            widths.withUnsafeMutableBufferPointer { widthBuffer in
+                printed.withUnsafeMutableBufferPointer { printedBuffer in
+                    // Each run writes only its own slots; no thread retains the shared arrays.
+                    nonisolated(unsafe) let (rows, widths, printed) = (rowBuffer, widthBuffer, printedBuffer)
+                    _ = concurrentMap(count: runs, runs: runs) { run in
+                        for n in lines(run) {
+                            let line = header.map { n == 0 ? $0 : rows[n - 1] } ?? rows[n]
+                            for i in 0..<min(columns, line.count) {
+                                if Self.isPlain(line[i]) {
+                                    widths[n * columns + i] = line[i].utf8.count
+                                } else {
+                                    let cell = Self.printable(line[i])
+                                    (widths[n * columns + i], printed[n * columns + i]) = (Self.width(cell), cell)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        var widths = [Int](repeating: 0, count: columns)
-        for (k, cell) in cells.enumerated() { widths[k % columns] = max(widths[k % columns], cell.width) }
+        var columnWidths = [Int](repeating: 0, count: columns)
+        for (k, width) in widths.enumerated() { columnWidths[k % columns] = max(columnWidths[k % columns], width) }
         let right = rightAligned ?? Set((0..<columns).filter { i in
             !rows.isEmpty && rows.allSatisfy { i < $0.count && ($0[i].isEmpty || Double($0[i]) != nil) }
         })
         let isRight = (0..<columns).map(right.contains)
-        let spaces = [UInt8](repeating: UInt8(ascii: " "), count: (widths.max() ?? 0) + 2)
-        // Long tables are laid out in a run of lines per core, each into bytes of its own.
-        let runs = lines.count < 2048 ? 1 : ProcessInfo.processInfo.activeProcessorCount
-        let chunks = concurrentMap(count: runs, runs: runs) { run -> [UInt8] in
-            var out: [UInt8] = []
-            let range = (lines.count * run / runs)..<(lines.count * (run + 1) / runs)
-            out.reserveCapacity(range.count * (widths.reduce(0, +) + 2 * columns + 1))
-            func pad(_ n: Int) { if n > 0 { out.append(contentsOf: spaces[..<n]) } }
-            for n in range {
-                if n > 0 { out.append(UInt8(ascii: "\n")) }
-                let lineStart = out.count
-                for i in 0..<columns {
-                    let k = n * columns + i
-                    if i > 0 { pad(2) }
-                    if isRight[i] { pad(widths[i] - cells[k].width) }
-                    var text = cells[k].text
-                    text.withUTF8 { out.append(contentsOf: $0) }
-                    if !isRight[i] && i < columns - 1 { pad(widths[i] - cells[k].width) }
+        let lineWidth = columnWidths.reduce(0, +) + 2 * columns
+        let chunks = rows.withUnsafeBufferPointer { rowBuffer in
+            nonisolated(unsafe) let rows = rowBuffer
+            return concurrentMap(count: runs, runs: runs) { run -> [UInt8] in
+                let range = lines(run)
+                // A line is at most its columns' widths and gaps, plus what a cell's text takes beyond
+                // its width (colour codes, wide characters): only cells made printable have any.
+                var bound = range.count * (lineWidth + 1)
+                for k in (range.lowerBound * columns)..<(range.upperBound * columns) { bound += printed[k]?.utf8.count ?? 0 }
+                return [UInt8](unsafeUninitializedCapacity: bound) { out, count in
+                    let base = out.baseAddress!
+                    var at = 0
+                    func spaces(_ n: Int) {
+                        (base + at).initialize(repeating: UInt8(ascii: " "), count: n)
+                        at += n
+                    }
+                    for n in range {
+                        if n > 0 { base[at] = UInt8(ascii: "\n"); at += 1 }
+                        let lineStart = at
+                        let line = header.map { n == 0 ? $0 : rows[n - 1] } ?? rows[n]
+                        for i in 0..<columns {
+                            let k = n * columns + i, pad = columnWidths[i] - widths[k]
+                            if i > 0 { spaces(2) }
+                            if isRight[i] { spaces(pad) }
+                            if var text = printed[k] ?? (i < line.count ? line[i] : nil) {
+                                let target = base + at
+                                at += text.withUTF8 { bytes in
+                                    precondition(target + bytes.count <= base + bound)
+                                    if let from = bytes.baseAddress { target.initialize(from: from, count: bytes.count) }
+                                    return bytes.count
+                                }
+                            }
+                            if !isRight[i] && i < columns - 1 { spaces(pad) }
+                        }
+                        while at > lineStart && base[at - 1] == UInt8(ascii: " ") { at -= 1 }
+                    }
+                    count = at
                 }
-                while out.count > lineStart && out.last == UInt8(ascii: " ") { out.removeLast() }
             }
-            return out
         }
         var all: [UInt8] = []
         all.reserveCapacity(chunks.reduce(0) { $0 + $1.count })

@@ -43,16 +43,24 @@ extension Workspace {
 
     /// Indices of `records` in backlog order, so callers need not copy records to sort them.
     public static func backlogOrder(_ records: [Record]) -> [Int] {
-        // Read each rank and id once (on all cores), not at every comparison.
-        let keyed = concurrentMap(count: records.count) { (index: $0, rank: records[$0].rank, id: records[$0].id) }
-        return keyed.sorted { a, b in
-            switch (a.rank, b.rank) {
-            case let (x?, y?) where x != y: return x < y
-            case (.some, nil): return true
-            case (nil, .some): return false
-            default: return a.id < b.id
+        // Ranks read once (on all cores), not at every comparison; no rank sorts after every rank.
+        let ranks = records.withUnsafeBufferPointer { buffer in
+            nonisolated(unsafe) let records = buffer  // threads retaining one array would contend for its count
+            return concurrentMap(count: records.count) { records[$0].rank ?? .infinity }
+        }
+        var order = Array(records.indices).sorted { ranks[$0] < ranks[$1] }
+        // Ids break ties, read only for items that share a rank (the sorts are stable).
+        var start = 0
+        while start < order.count {
+            var end = start + 1
+            while end < order.count && ranks[order[end]] == ranks[order[start]] { end += 1 }
+            if end - start > 1 {
+                let ids = Dictionary(uniqueKeysWithValues: order[start..<end].map { ($0, records[$0].id) })
+                order[start..<end].sort { ids[$0]! < ids[$1]! }
             }
-        }.map(\.index)
+            start = end
+        }
+        return order
     }
 
     /// A new id that is not in `taken`: a prefix (the board's by default) and five random base-32 characters.

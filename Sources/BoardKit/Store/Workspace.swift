@@ -148,7 +148,7 @@ public final class Workspace {
         // Per file: true when taken from the cache, or the new cache entry of a file read now.
         var hits = [Bool](repeating: false, count: files.count)
         var encoded = [[UInt8]?](repeating: nil, count: files.count)
-        let root = self.root
+        let rootSlash = root + "/", folderSlash = kind.folder + "/"
         let cacheBytes = cache?.bytes ?? [], cacheEntries = cache?.entries ?? []
         results.withUnsafeMutableBufferPointer { buffer in
             hits.withUnsafeMutableBufferPointer { hitBuffer in
@@ -165,18 +165,18 @@ public final class Workspace {
                             DispatchQueue.concurrentPerform(iterations: runs) { run in
                                 var decoder = RecordCache.Decoder(bytes)
                                 for index in (files.count * run / runs)..<(files.count * (run + 1) / runs) {
-                                    let path = kind.folder + "/" + files[index]
+                                    let path = Self.concatenated(folderSlash, files[index])
                                     var info = stat()
                                     if let match = matches.isEmpty ? nil : matches[index],
-                                       fstatat(folderFD, files[index], &info, AT_SYMLINK_NOFOLLOW) == 0,
+                                       files[index].withCString({ fstatat(folderFD, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0,
                                        info.st_mode & S_IFMT == S_IFREG, FileStamp(info) == cached[match].stamp,
-                                       let record = decoder.record(cached[match], path: path, origin: root + "/" + path) {
+                                       let record = decoder.record(cached[match], path: path, origin: Self.concatenated(rootSlash, path)) {
                                         out[index] = .success(record)
                                         hit[index] = true
                                         continue
                                     }
                                     do {
-                                        let data = try Self.readFile(root + "/" + path, display: path, info: &info)
+                                        let data = try Self.readFile(rootSlash + path, display: path, info: &info)
                                         if let line = conflictMarkerLine(in: data) {
                                             throw BoardError.invalidFile(Diagnostic(path: path, line: line, message: "unresolved merge conflict marker"))
                                         }
@@ -230,6 +230,21 @@ public final class Workspace {
             for old in ["/records-v1-", "/records-v2-"] { unlink(cacheFile.replacingOccurrences(of: "/records-v3-", with: old)) }
         }
         return loaded
+    }
+
+    /// `a + b` in one allocation (10,000 paths a load).
+    private static func concatenated(_ a: String, _ b: String) -> String {
+        guard !a.isEmpty || !b.isEmpty else { return "" }
+        var (a, b) = (a, b)
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                String(unsafeUninitializedCapacity: x.count + y.count) { out in
+                    if let from = x.baseAddress { out.baseAddress!.initialize(from: from, count: x.count) }
+                    if let from = y.baseAddress { (out.baseAddress! + x.count).initialize(from: from, count: y.count) }
+                    return x.count + y.count
+                }
+            }
+        }
     }
 
     /// The names of a folder's `*.md` files (not hidden ones), in byte order; nil when it cannot be read.

@@ -37,22 +37,30 @@ extension Board {
                 for i in order { print(records[i].id) }
                 return
             }
-            let config = workspace.config
+            let config = workspace.config, colours = Terminal.colours
             var table = Table(
                 headers: ["ID", "TYPE", "STATUS", "PTS", "ASSIGNEE", "ITERATION", "TITLE"],
-                rows: concurrentMap(count: order.count) { row(records[order[$0]], config) },
+                rows: records.withUnsafeBufferPointer { records in
+                    order.withUnsafeBufferPointer { order in
+                        // Through unsafe buffers: threads retaining the same arrays would contend for their counts.
+                        nonisolated(unsafe) let (records, order) = (records, order)
+                        return concurrentMap(count: order.count) { row(records[order[$0]], config, colours: colours) }
+                    }
+                },
                 rightAligned: [3])
             if byWSJF {
                 table.headers.insert("WSJF", at: 4)
                 for (row, i) in order.enumerated() { table.rows[row].insert(records[i].wsjf.map(formatScore) ?? "unscored", at: 4) }
                 table.rightAligned = [3, 4]
             }
-            Pager.print(table.render())
+            let text = table.render()
+            keepUntilExit(table.rows)  // freeing 10,000 rows only delays the exit
+            Pager.print(text)
         }
 
         /// Borrowed, not copied: a copy retains every part of a record.
-        func row(_ item: borrowing Record, _ config: BoardConfig) -> [String] {
-            [item.id, item.type, colouredStatus(item.status, config.category(of: item.status)),
+        func row(_ item: borrowing Record, _ config: BoardConfig, colours: Bool) -> [String] {
+            [item.id, item.type, colours ? colouredStatus(item.status, config.category(of: item.status)) : item.status,
              item.points?.compact ?? "", item.assignee ?? "", item.iteration ?? "", item.title]
         }
     }

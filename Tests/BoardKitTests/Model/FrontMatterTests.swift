@@ -53,6 +53,19 @@ Some *body* text.
         #expect(record.document.lineNumber(of: "status") == 5)
     }
 
+    /// The flat reader's shortcuts (plain digits, the null test) give what the Yams node of the same
+    /// plain scalar gives, with Yams' own resolver as the reference for the type.
+    @Test(arguments: ["0", "5", "007", "1500", "123456789012345", "1234567890123456", "99999999999999999999",
+                      "-3", "+4", "1_000", "2.5", "1e3", "0x1F", "5 ", "", "~", "null", "Null", "NULL", "nil",
+                      "no", "n", "N", "~x", "2026-01-05", "12:30", ".5", "abc"])
+    func plainShortcutsAgreeWithTheNode(text: String) throws {
+        let node = FlatFrontMatter.plainNode(text)
+        #expect(FieldValue.plain(text).number == node.number)
+        #expect((FieldValue.plain(text).string == nil) == (node.resolvedTag == .null))
+        let yams = try #require(try Yams.compose(yaml: "v: \(text)")?["v"])
+        #expect((node.resolvedTag == .null) == (yams.tag.description == Tag.Name.null.rawValue))
+    }
+
     @Test func settingOneFieldChangesOnlyItsLine() throws {
         var doc = try document(handWritten)
         doc.set("status", .string("in-progress"))
