@@ -122,14 +122,15 @@ public struct Table {
                 var bound = range.count * (lineWidth + 1)
                 for k in (range.lowerBound * columns)..<(range.upperBound * columns) { bound += printed[k]?.utf8.count ?? 0 }
                 return [UInt8](unsafeUninitializedCapacity: bound) { out, count in
-                    let base = out.baseAddress!
+                    guard let base = out.baseAddress else { return }
                     var at = 0
                     func spaces(_ n: Int) {
+                        precondition(at + n <= bound)
                         (base + at).initialize(repeating: UInt8(ascii: " "), count: n)
                         at += n
                     }
                     for n in range {
-                        if n > 0 { base[at] = UInt8(ascii: "\n"); at += 1 }
+                        if n > 0 { precondition(at < bound); base[at] = UInt8(ascii: "\n"); at += 1 }
                         let lineStart = at
                         let line = header.map { n == 0 ? $0 : rows[n - 1] } ?? rows[n]
                         for i in 0..<columns {

@@ -40,6 +40,12 @@ import Testing
         #expect(bare.render() == Self.expected(["", "", "", ""], rows, right: [0, 3]))
     }
 
+    @Test func emptyTablesPrintTheirHeaderOrNothing() {
+        #expect(Table(headers: ["", ""]).render() == "")
+        #expect(Table(headers: ["A", "B"]).render() == "A  B")
+        #expect(Table(headers: [], rows: [[], []]).render() == "\n")
+    }
+
     @Test func numericColumnsAreRightAlignedByDefault() {
         let table = Table(headers: ["N", "NAME"], rows: [["5", "a"], ["", "bb"], ["12.5", "c"]])
         #expect(table.render() == "   N  NAME\n   5  a\n      bb\n12.5  c")
