@@ -96,6 +96,16 @@ struct RecordCache {
     /// stamp is still `folder`: none was added, removed or renamed since.
     func listing(_ folder: FileStamp) -> (files: [String], matches: [Int?])? {
         guard self.folder == folder else { return nil }
+        if otherNames.isEmpty {
+            // Every file has an entry (the usual case): the names are made on all cores.
+            let names = bytes.withUnsafeBufferPointer { byteBuffer in
+                entries.withUnsafeBufferPointer { entryBuffer in
+                    nonisolated(unsafe) let (bytes, entries) = (byteBuffer, entryBuffer)
+                    return concurrentMap(count: entries.count) { String(decoding: UnsafeBufferPointer(rebasing: bytes[entries[$0].name]), as: UTF8.self) }
+                }
+            }
+            return (names, entries.indices.map { Optional($0) })
+        }
         var files: [String] = [], matches: [Int?] = []
         files.reserveCapacity(entries.count + otherNames.count)
         matches.reserveCapacity(entries.count + otherNames.count)

@@ -200,8 +200,9 @@ public final class Workspace {
         }
         var loaded = LoadResult(records: [], diagnostics: [])
         loaded.records.reserveCapacity(results.count)
-        for result in results {
-            switch result {
+        for index in results.indices {
+            // Moved out, not copied: no retain now and no release when `results` goes.
+            switch results[index].take() {
             case .success(let record): loaded.records.append(record)
             case .failure(.invalidFile(let diagnostic)): loaded.diagnostics.append(diagnostic)
             case .failure(let error): loaded.diagnostics.append(Diagnostic(path: kind.folder, message: "\(error)"))
