@@ -15,3 +15,12 @@ public func concurrentMap<T>(count: Int, runs: Int? = nil, _ transform: (Int) ->
         initialized = count
     }
 }
+
+/// `transform` of each of `elements` on all cores, in order. The elements are read through an
+/// unsafe buffer: threads retaining the same array would contend for its reference count.
+public func concurrentMap<E, T>(_ elements: [E], _ transform: (E) -> T) -> [T] {
+    elements.withUnsafeBufferPointer { buffer in
+        nonisolated(unsafe) let elements = buffer
+        return concurrentMap(count: elements.count) { transform(elements[$0]) }
+    }
+}

@@ -126,7 +126,7 @@ extension Workspace {
         for item in inside where !carried.contains(item.id) { take(item, "planned") }
         // Then the backlog in rank order. Readiness may read an item's text: on all cores, ahead.
         let backlog = items.filter { !isDone($0) && ($0.iteration.map { $0.isEmpty || closed.contains($0) } ?? true) }
-        let readiness = concurrentMap(count: backlog.count) { readinessProblems(backlog[$0]) }
+        let readiness = concurrentMap(backlog, readinessProblems)
         for (item, problems) in zip(backlog, readiness) {
             func skip(_ reason: String, _ detail: String) {
                 plan.skipped.append(Plan.Skip(id: item.id, title: item.title, points: item.points, reason: reason, detail: detail))

@@ -61,7 +61,8 @@ public enum Checker {
 
     /// Per item, on all cores (each item read by one thread).
     static func itemFields(_ board: BoardSnapshot) -> [Diagnostic] {
-        Array(concurrentMap(count: board.items.count) { itemFields(board.items[$0], board.config) }.joined())
+        let config = board.config
+        return Array(concurrentMap(board.items) { itemFields($0, config) }.joined())
     }
 
     static func itemFields(_ item: Record, _ config: BoardConfig) -> [Diagnostic] {

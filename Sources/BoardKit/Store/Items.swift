@@ -44,10 +44,7 @@ extension Workspace {
     /// Indices of `records` in backlog order, so callers need not copy records to sort them.
     public static func backlogOrder(_ records: [Record]) -> [Int] {
         // Ranks read once (on all cores), not at every comparison; no rank sorts after every rank.
-        let ranks = records.withUnsafeBufferPointer { buffer in
-            nonisolated(unsafe) let records = buffer  // threads retaining one array would contend for its count
-            return concurrentMap(count: records.count) { records[$0].rank ?? .infinity }
-        }
+        let ranks = concurrentMap(records) { $0.rank ?? .infinity }
         var order = Array(records.indices).sorted { ranks[$0] < ranks[$1] }
         // Ids break ties, read only for items that share a rank (the sorts are stable).
         var start = 0

@@ -40,12 +40,9 @@ extension Board {
             let config = workspace.config, colours = Terminal.colours
             var table = Table(
                 headers: ["ID", "TYPE", "STATUS", "PTS", "ASSIGNEE", "ITERATION", "TITLE"],
-                rows: records.withUnsafeBufferPointer { records in
-                    order.withUnsafeBufferPointer { order in
-                        // Through unsafe buffers: threads retaining the same arrays would contend for their counts.
-                        nonisolated(unsafe) let (records, order) = (records, order)
-                        return concurrentMap(count: order.count) { row(records[order[$0]], config, colours: colours) }
-                    }
+                rows: records.withUnsafeBufferPointer { buffer in
+                    nonisolated(unsafe) let records = buffer  // as `concurrentMap` reads `order`
+                    return concurrentMap(order) { row(records[$0], config, colours: colours) }
                 },
                 rightAligned: [3])
             if byWSJF {
