@@ -31,7 +31,7 @@ public enum FieldValue: @unchecked Sendable {
         guard let first = s.utf8.first else { return true }
         if s.utf8.count > 4 || !(first == UInt8(ascii: "~") || first == UInt8(ascii: "n") || first == UInt8(ascii: "N")) { return false }
         switch s {
-        case "", "~", "null", "Null", "NULL": return true
+        case "~", "null", "Null", "NULL": return true
         default: return false
         }
     }

@@ -82,6 +82,7 @@ public struct Table {
         // Long tables are measured and laid out in a run of lines per core.
         let runs = lineCount < 2048 ? 1 : ProcessInfo.processInfo.activeProcessorCount
         func lines(_ run: Int) -> Range<Int> { (lineCount * run / runs)..<(lineCount * (run + 1) / runs) }
+        func cells(ofLine n: Int, in rows: UnsafeBufferPointer<[String]>) -> [String] { header.map { n == 0 ? $0 : rows[n - 1] } ?? rows[n] }
         // Each cell measured once; a cell that is not plain ASCII is also made printable once.
         var widths = [Int](repeating: 0, count: lineCount * columns)
         var printed = [String?](repeating: nil, count: lineCount * columns)
@@ -92,7 +93,7 @@ public struct Table {
                     nonisolated(unsafe) let (rows, widths, printed) = (rowBuffer, widthBuffer, printedBuffer)
                     _ = concurrentMap(count: runs, runs: runs) { run in
                         for n in lines(run) {
-                            let line = header.map { n == 0 ? $0 : rows[n - 1] } ?? rows[n]
+                            let line = cells(ofLine: n, in: rows)
                             for i in 0..<min(columns, line.count) {
                                 if Self.isPlain(line[i]) {
                                     widths[n * columns + i] = line[i].utf8.count
@@ -132,7 +133,7 @@ public struct Table {
                     for n in range {
                         if n > 0 { precondition(at < bound); base[at] = UInt8(ascii: "\n"); at += 1 }
                         let lineStart = at
-                        let line = header.map { n == 0 ? $0 : rows[n - 1] } ?? rows[n]
+                        let line = cells(ofLine: n, in: rows)
                         for i in 0..<columns {
                             let k = n * columns + i, pad = columnWidths[i] - widths[k]
                             if i > 0 { spaces(2) }

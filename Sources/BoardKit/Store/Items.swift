@@ -52,8 +52,8 @@ extension Workspace {
             var end = start + 1
             while end < order.count && ranks[order[end]] == ranks[order[start]] { end += 1 }
             if end - start > 1 {
-                let ids = Dictionary(uniqueKeysWithValues: order[start..<end].map { ($0, records[$0].id) })
-                order[start..<end].sort { ids[$0]! < ids[$1]! }
+                let keyed = order[start..<end].map { (id: records[$0].id, index: $0) }
+                order.replaceSubrange(start..<end, with: keyed.sorted { $0.id < $1.id }.map(\.index))
             }
             start = end
         }
