@@ -20,11 +20,13 @@ public struct FrontMatterDocument: @unchecked Sendable {
         var keys: [String] = []
         var values: [FieldValue] = []
         var lineIndexes: [Int] = []
-        var origin: String?
+        /// From the record cache: the board folder (ending in `/`) and the file's path in it, kept
+        /// apart so that 10,000 records share one folder string and each its record's path.
+        var origin: (root: String, path: String)?
         /// From the record cache: whether the body holds a checklist line (nil: read the body).
         var hasChecklist: Bool?
 
-        init(head: [UInt8], lines: [String], tail: [UInt8], firstLine: Int, crlf: Bool, origin: String?) {
+        init(head: [UInt8], lines: [String], tail: [UInt8], firstLine: Int, crlf: Bool, origin: (root: String, path: String)?) {
             self.head = head
             self.lines = lines
             self.tail = tail
@@ -62,7 +64,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
 
     /// Set on a document built from the record cache: the file's absolute path. Such a
     /// document holds fields only (no lines, no body); `body`, `data` and edits read the file again.
-    public var origin: String? { storage.origin }
+    public var origin: String? { storage.origin.map { $0.root + $0.path } }
     /// Set on a document from the record cache: whether its body holds a checklist line.
     var cachedHasChecklist: Bool? { storage.hasChecklist }
 
@@ -118,10 +120,10 @@ public struct FrontMatterDocument: @unchecked Sendable {
         setFields(try topLevelOnly ? FlatFrontMatter.parseTopLevel(split) ?? parseFields(path: path) : parseFields(path: path))
     }
 
-    /// A document of fields only, from the record cache; `origin` is the file's absolute path.
-    init(cachedKeys keys: [String], values: [FieldValue], lineIndexes: [Int], firstLine: Int, origin: String,
-         hasChecklist: Bool? = nil) {
-        storage = Storage(head: [], lines: [], tail: [], firstLine: firstLine, crlf: false, origin: origin)
+    /// A document of fields only, from the record cache; `originRoot + path` is the file's absolute path.
+    init(cachedKeys keys: [String], values: [FieldValue], lineIndexes: [Int], firstLine: Int, originRoot: String,
+         path: String, hasChecklist: Bool? = nil) {
+        storage = Storage(head: [], lines: [], tail: [], firstLine: firstLine, crlf: false, origin: (originRoot, path))
         storage.hasChecklist = hasChecklist
         storage.keys = keys
         storage.values = values

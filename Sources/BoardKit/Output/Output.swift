@@ -83,32 +83,29 @@ public struct Table {
         let runs = lineCount < 2048 ? 1 : ProcessInfo.processInfo.activeProcessorCount
         func lines(_ run: Int) -> Range<Int> { (lineCount * run / runs)..<(lineCount * (run + 1) / runs) }
         func cells(ofLine n: Int, in rows: UnsafeBufferPointer<[String]>) -> [String] { header.map { n == 0 ? $0 : rows[n - 1] } ?? rows[n] }
-        // Each cell measured once; a cell that is not plain ASCII is also made printable once.
-        var widths = [Int](repeating: 0, count: lineCount * columns)
-        var printed = [String?](repeating: nil, count: lineCount * columns)
-        rows.withUnsafeBufferPointer { rowBuffer in
-            widths.withUnsafeMutableBufferPointer { widthBuffer in
-                printed.withUnsafeMutableBufferPointer { printedBuffer in
-                    // Each run writes only its own slots; no thread retains the shared arrays.
-                    nonisolated(unsafe) let (rows, widths, printed) = (rowBuffer, widthBuffer, printedBuffer)
-                    _ = concurrentMap(count: runs, runs: runs) { run in
-                        for n in lines(run) {
-                            let line = cells(ofLine: n, in: rows)
-                            for i in 0..<min(columns, line.count) {
-                                if Self.isPlain(line[i]) {
-                                    widths[n * columns + i] = line[i].utf8.count
-                                } else {
-                                    let cell = Self.printable(line[i])
-                                    (widths[n * columns + i], printed[n * columns + i]) = (Self.width(cell), cell)
-                                }
-                            }
+        // Each cell measured once, per run. Cells that are not plain ASCII (few) are made printable
+        // once and kept with their widths, in line order; a plain cell's width is its length.
+        typealias Measured = (columnWidths: [Int], printed: [(cell: Int, text: String, width: Int)])
+        let measured = rows.withUnsafeBufferPointer { rowBuffer in
+            nonisolated(unsafe) let rows = rowBuffer  // no thread retains the shared array
+            return concurrentMap(count: runs, runs: runs) { run -> Measured in
+                var measured: Measured = ([Int](repeating: 0, count: columns), [])
+                for n in lines(run) {
+                    let line = cells(ofLine: n, in: rows)
+                    for i in 0..<min(columns, line.count) {
+                        var width = line[i].utf8.count
+                        if !Self.isPlain(line[i]) {
+                            let cell = Self.printable(line[i])
+                            width = Self.width(cell)
+                            measured.printed.append((n * columns + i, cell, width))
                         }
+                        measured.columnWidths[i] = max(measured.columnWidths[i], width)
                     }
                 }
+                return measured
             }
         }
-        var columnWidths = [Int](repeating: 0, count: columns)
-        for (k, width) in widths.enumerated() { columnWidths[k % columns] = max(columnWidths[k % columns], width) }
+        let columnWidths = (0..<columns).map { i in measured.map { $0.columnWidths[i] }.max() ?? 0 }
         let right = rightAligned ?? Set((0..<columns).filter { i in
             !rows.isEmpty && rows.allSatisfy { i < $0.count && ($0[i].isEmpty || Double($0[i]) != nil) }
         })
@@ -117,11 +114,11 @@ public struct Table {
         let chunks = rows.withUnsafeBufferPointer { rowBuffer in
             nonisolated(unsafe) let rows = rowBuffer
             return concurrentMap(count: runs, runs: runs) { run -> [UInt8] in
-                let range = lines(run)
+                let range = lines(run), printed = measured[run].printed
                 // A line is at most its columns' widths and gaps, plus what a cell's text takes beyond
                 // its width (colour codes, wide characters): only cells made printable have any.
-                var bound = range.count * (lineWidth + 1)
-                for k in (range.lowerBound * columns)..<(range.upperBound * columns) { bound += printed[k]?.utf8.count ?? 0 }
+                let bound = range.count * (lineWidth + 1) + printed.reduce(0) { $0 + $1.text.utf8.count }
+                var next = 0  // the next of `printed`
                 return [UInt8](unsafeUninitializedCapacity: bound) { out, count in
                     guard let base = out.baseAddress else { return }
                     var at = 0
@@ -135,16 +132,19 @@ public struct Table {
                         let lineStart = at
                         let line = cells(ofLine: n, in: rows)
                         for i in 0..<columns {
-                            let k = n * columns + i, pad = columnWidths[i] - widths[k]
+                            var text = i < line.count ? line[i] : "", width = text.utf8.count
+                            if next < printed.count, printed[next].cell == n * columns + i {
+                                (text, width) = (printed[next].text, printed[next].width)
+                                next += 1
+                            }
+                            let pad = columnWidths[i] - width
                             if i > 0 { spaces(2) }
                             if isRight[i] { spaces(pad) }
-                            if var text = printed[k] ?? (i < line.count ? line[i] : nil) {
-                                let target = base + at
-                                at += text.withUTF8 { bytes in
-                                    precondition(target + bytes.count <= base + bound)
-                                    if let from = bytes.baseAddress { target.initialize(from: from, count: bytes.count) }
-                                    return bytes.count
-                                }
+                            let target = base + at
+                            at += text.withUTF8 { bytes in
+                                precondition(target + bytes.count <= base + bound)
+                                if let from = bytes.baseAddress { target.initialize(from: from, count: bytes.count) }
+                                return bytes.count
                             }
                             if !isRight[i] && i < columns - 1 { spaces(pad) }
                         }
@@ -154,10 +154,15 @@ public struct Table {
                 }
             }
         }
-        var all: [UInt8] = []
-        all.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
-        for chunk in chunks { all += chunk }
-        return String(decoding: all, as: UTF8.self)
+        // The runs' text, copied once into the string (whose UTF-8 is checked as it is made).
+        return String(unsafeUninitializedCapacity: chunks.reduce(0) { $0 + $1.count }) { out in
+            var at = 0
+            for chunk in chunks {
+                chunk.withUnsafeBufferPointer { if let from = $0.baseAddress { (out.baseAddress! + at).initialize(from: from, count: $0.count) } }
+                at += chunk.count
+            }
+            return at
+        }
     }
 }
 

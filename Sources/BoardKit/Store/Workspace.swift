@@ -136,7 +136,8 @@ public final class Workspace {
         let cacheFile = cacheLocation.map { RecordCache.file(gitDir: $0.gitDir, prefix: $0.prefix, kind: kind) }
         let scope = recordCacheScope(kind)
         let cache = cacheFile.flatMap { RecordCache(file: $0, scope: scope) }
-        let files: [String], matches: [Int?]
+        // The files, by name (nil: the names of the cache's entries), and each one's entry.
+        let files: [String]?, matches: [Int?]
         if let listed = cache?.listing(folderStamp) {
             (files, matches) = listed
         } else if let listed = Self.markdownFiles(in: folderFD) {
@@ -144,65 +145,50 @@ public final class Workspace {
         } else {
             return LoadResult(records: [], diagnostics: [])
         }
-        var results = [Result<Record, BoardError>?](repeating: nil, count: files.count)
-        // Per file: true when taken from the cache, or the new cache entry of a file read now.
-        var hits = [Bool](repeating: false, count: files.count)
-        var encoded = [[UInt8]?](repeating: nil, count: files.count)
+        let count = files?.count ?? matches.count
         let rootSlash = root + "/", folderSlash = kind.folder + "/"
-        let cacheBytes = cache?.bytes ?? [], cacheEntries = cache?.entries ?? []
-        results.withUnsafeMutableBufferPointer { buffer in
-            hits.withUnsafeMutableBufferPointer { hitBuffer in
-                encoded.withUnsafeMutableBufferPointer { encodedBuffer in
-                    cacheBytes.withUnsafeBufferPointer { cacheBuffer in
-                        cacheEntries.withUnsafeBufferPointer { entryBuffer in
-                            // Each run writes only its own slots, and touches no shared reference-counted value.
-                            nonisolated(unsafe) let out = buffer
-                            nonisolated(unsafe) let hit = hitBuffer
-                            nonisolated(unsafe) let entries = encodedBuffer
-                            nonisolated(unsafe) let bytes = cacheBuffer
-                            nonisolated(unsafe) let cached = entryBuffer
-                            let runs = min(files.count, ProcessInfo.processInfo.activeProcessorCount * 4)
-                            DispatchQueue.concurrentPerform(iterations: runs) { run in
-                                var decoder = RecordCache.Decoder(bytes)
-                                for index in (files.count * run / runs)..<(files.count * (run + 1) / runs) {
-                                    let path = Self.concatenated(folderSlash, files[index])
-                                    var info = stat()
-                                    if let match = matches.isEmpty ? nil : matches[index],
-                                       files[index].withCString({ fstatat(folderFD, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0,
-                                       info.st_mode & S_IFMT == S_IFREG, FileStamp(info) == cached[match].stamp,
-                                       let record = decoder.record(cached[match], path: path, origin: Self.concatenated(rootSlash, path)) {
-                                        out[index] = .success(record)
-                                        hit[index] = true
-                                        continue
-                                    }
-                                    do {
-                                        let data = try Self.readFile(rootSlash + path, display: path, info: &info)
-                                        if let line = conflictMarkerLine(in: data) {
-                                            throw BoardError.invalidFile(Diagnostic(path: path, line: line, message: "unresolved merge conflict marker"))
-                                        }
-                                        let record = try Record(path: path, data: data)
-                                        out[index] = .success(record)
-                                        let stamp = FileStamp(info)
-                                        if cacheFile != nil, stamp.isStorable(loadStartedAt: startedAt) {
-                                            entries[index] = RecordCache.encode(name: files[index], stamp: stamp, record: record)
-                                        }
-                                    } catch let error as BoardError {
-                                        out[index] = .failure(error)
-                                    } catch {
-                                        out[index] = .failure(.invalidFile(Diagnostic(path: path, message: "\(error)")))
-                                    }
-                                }
-                            }
+        // Read through unsafe buffers: the runs touch no shared reference-counted value.
+        nonisolated(unsafe) let bytes = cache?.bytes ?? UnsafeBufferPointer(start: nil, count: 0)
+        defer { withExtendedLifetime(cache) {} }
+        let cacheEntries = cache?.entries ?? []
+        var loads = cacheEntries.withUnsafeBufferPointer { entryBuffer in
+            nonisolated(unsafe) let cached = entryBuffer
+            return concurrentMap(count: count, runs: count, start: { RecordCache.Decoder(bytes) }) { decoder, index in
+                let match = matches.isEmpty ? nil : matches[index]
+                func load(name: UnsafeBufferPointer<UInt8>) -> FileLoad {
+                    let path = Self.concatenated(folderSlash, name)
+                    var info = stat()
+                    // The name as a C string: the end of the path's (which is stored NUL-terminated).
+                    if let match, path.withCString({ fstatat(folderFD, $0 + folderSlash.utf8.count, &info, AT_SYMLINK_NOFOLLOW) }) == 0,
+                       info.st_mode & S_IFMT == S_IFREG, FileStamp(info) == cached[match].stamp,
+                       let record = decoder.record(cached[match], path: path, root: rootSlash) {
+                        return FileLoad(result: .success(record), hit: true)
+                    }
+                    do {
+                        let data = try Self.readFile(rootSlash + path, display: path, info: &info)
+                        if let line = conflictMarkerLine(in: data) {
+                            throw BoardError.invalidFile(Diagnostic(path: path, line: line, message: "unresolved merge conflict marker"))
                         }
+                        let record = try Record(path: path, data: data)
+                        let stamp = FileStamp(info)
+                        guard cacheFile != nil, stamp.isStorable(loadStartedAt: startedAt) else { return FileLoad(result: .success(record)) }
+                        let name = String(decoding: name, as: UTF8.self)
+                        return FileLoad(result: .success(record), entry: RecordCache.encode(name: name, stamp: stamp, record: record))
+                    } catch let error as BoardError {
+                        return FileLoad(result: .failure(error))
+                    } catch {
+                        return FileLoad(result: .failure(.invalidFile(Diagnostic(path: path, message: "\(error)"))))
                     }
                 }
+                guard var name = files?[index] else { return load(name: UnsafeBufferPointer(rebasing: bytes[cached[match!].name])) }
+                return name.withUTF8 { load(name: $0) }
             }
         }
         var loaded = LoadResult(records: [], diagnostics: [])
-        loaded.records.reserveCapacity(results.count)
-        for index in results.indices {
-            // Moved out, not copied: no retain now and no release when `results` goes.
-            switch results[index].take() {
+        loaded.records.reserveCapacity(loads.count)
+        for index in loads.indices {
+            // Moved out, not copied: no retain now and no release when `loads` goes.
+            switch loads[index].result.take() {
             case .success(let record): loaded.records.append(record)
             case .failure(.invalidFile(let diagnostic)): loaded.diagnostics.append(diagnostic)
             case .failure(let error): loaded.diagnostics.append(Diagnostic(path: kind.folder, message: "\(error)"))
@@ -211,39 +197,47 @@ public final class Workspace {
         }
         // Rewritten only when an entry was added or one of the old ones is gone or stale, or the
         // folder's stamp is new. A folder changed in the second the load began is not vouched for.
-        let hitCount = hits.lazy.filter { $0 }.count
+        let hitCount = loads.lazy.filter(\.hit).count
         // A second more than for files: some file systems keep times to two seconds.
         let keptFolder = folderStamp.isStorable(loadStartedAt: listedAt - 1) ? folderStamp : nil
-        if let cacheFile, encoded.contains(where: { $0 != nil }) || hitCount != (cache?.entries.count ?? 0) || (keptFolder != cache?.folder && !files.isEmpty) {
-            var parts: [ArraySlice<UInt8>] = [], others: [String] = []
-            parts.reserveCapacity(files.count)
-            for index in files.indices {
-                if hits[index], let cache, let match = matches[index] {
-                    parts.append(cache.bytes[cache.entries[match].bytes])
-                } else if let bytes = encoded[index] {
-                    parts.append(bytes[...])
-                } else {
-                    others.append(files[index])
+        if let cacheFile, loads.contains(where: { $0.entry != nil }) || hitCount != (cache?.entries.count ?? 0) || (keptFolder != cache?.folder && count > 0) {
+            // A file is a hit only when it has an entry.
+            let others = loads.indices.filter { !loads[$0].hit && loads[$0].entry == nil }.map { index in
+                files?[index] ?? String(decoding: UnsafeBufferPointer(rebasing: bytes[cacheEntries[matches[index]!].name]), as: UTF8.self)
+            }
+            let data = RecordCache.file(scope: scope, folder: keptFolder, otherNames: others) { add in
+                for index in loads.indices {
+                    if loads[index].hit, let cache, let match = matches[index] {
+                        add(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: cache.bytes[cache.entries[match].bytes])))
+                    } else if let bytes = loads[index].entry {
+                        bytes.withUnsafeBytes(add)
+                    }
                 }
             }
             // A cache that cannot be written (read-only repository) only makes the next load slower.
-            try? atomicWrite(RecordCache.file(scope: scope, folder: keptFolder, otherNames: others, entries: parts), to: cacheFile)
+            try? atomicWrite(data, to: cacheFile)
             for old in ["/records-v1-", "/records-v2-"] { unlink(cacheFile.replacingOccurrences(of: "/records-v3-", with: old)) }
         }
         return loaded
     }
 
-    /// `a + b` in one allocation (10,000 paths a load).
-    private static func concatenated(_ a: String, _ b: String) -> String {
+    /// What loading one file gave: its record or why not, whether it came from the cache, and
+    /// the new cache entry of a file read now.
+    private struct FileLoad {
+        var result: Result<Record, BoardError>?
+        var hit = false
+        var entry: [UInt8]?
+    }
+
+    /// `a` followed by the text `b`, in one allocation (10,000 paths a load).
+    private static func concatenated(_ a: String, _ b: UnsafeBufferPointer<UInt8>) -> String {
         guard !a.isEmpty || !b.isEmpty else { return "" }
-        var (a, b) = (a, b)
+        var a = a
         return a.withUTF8 { x in
-            b.withUTF8 { y in
-                String(unsafeUninitializedCapacity: x.count + y.count) { out in
-                    if let from = x.baseAddress { out.baseAddress!.initialize(from: from, count: x.count) }
-                    if let from = y.baseAddress { (out.baseAddress! + x.count).initialize(from: from, count: y.count) }
-                    return x.count + y.count
-                }
+            String(unsafeUninitializedCapacity: x.count + b.count) { out in
+                if let from = x.baseAddress { out.baseAddress!.initialize(from: from, count: x.count) }
+                if let from = b.baseAddress { (out.baseAddress! + x.count).initialize(from: from, count: b.count) }
+                return x.count + b.count
             }
         }
     }

@@ -33,13 +33,15 @@ import Testing
     }
 
     @Test func cacheBuiltRecord() throws {
-        let file = NSTemporaryDirectory() + "record-copy-\(getpid()).md"
+        let (folder, name) = ("/tmp/", "record-copy-\(getpid()).md")
+        let file = folder + name
         try Data(Self.text.utf8).write(to: URL(fileURLWithPath: file))
         defer { unlink(file) }
         let parsed = try FrontMatterDocument(data: Data(Self.text.utf8), path: file)
         let cached = Record(path: "backlog/B-1-one.md",
                             document: FrontMatterDocument(cachedKeys: parsed.keys, values: parsed.values,
-                                                          lineIndexes: parsed.lineIndexes, firstLine: parsed.firstLine, origin: file))
+                                                          lineIndexes: parsed.lineIndexes, firstLine: parsed.firstLine,
+                                                          originRoot: folder, path: name))
         #expect(cached.document.origin == file)
         expectEditsStayInCopy(cached)
         #expect(cached.document.origin == file)

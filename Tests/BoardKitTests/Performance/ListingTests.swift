@@ -71,3 +71,27 @@ import Testing
         #expect(Workspace.backlogOrder(records) == expected)
     }
 }
+
+@Suite struct ConcurrentMapTests {
+    /// Results come back in index order, and each run's state is its own: counted from 1 at the
+    /// run's first index, one more at each next index.
+    @Test(arguments: [0, 1, 1000, 5000])
+    func eachRunKeepsItsOwnState(count: Int) {
+        let results = concurrentMap(count: count, runs: count, start: { 0 }) { seen, i -> (index: Int, seen: Int) in
+            seen += 1
+            return (i, seen)
+        }
+        #expect(results.map(\.index) == Array(0..<count))
+        let starts = results.indices.filter { results[$0].seen == 1 }
+        #expect(starts.first == (count > 0 ? 0 : nil))
+        #expect(starts.count <= max(1, ProcessInfo.processInfo.activeProcessorCount * 4))
+        for i in results.indices.dropFirst() where results[i].seen != 1 {
+            #expect(results[i].seen == results[i - 1].seen + 1)
+        }
+    }
+}
+
+/// 10,000 items hold about 13 values each: a field value stays three words (a Yams node is boxed).
+@Test func aFieldValueIsThreeWords() {
+    #expect(MemoryLayout<FieldValue>.stride <= 3 * MemoryLayout<Int>.stride)
+}

@@ -128,7 +128,9 @@ import Testing
         #expect(cache.folder != nil && cache.otherNames == ["B-broken.md"] && cache.entries.count == 3)
         // The kept listing is what a load reads: a name planted in it is read (and not found).
         let planted = RecordCache.file(scope: workspace.recordCacheScope(.item), folder: cache.folder,
-                                       otherNames: ["B-0-ghost.md", "B-broken.md"], entries: cache.entries.map { cache.bytes[$0.bytes] })
+                                       otherNames: ["B-0-ghost.md", "B-broken.md"]) { add in
+            for entry in cache.entries { add(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: cache.bytes[entry.bytes]))) }
+        }
         try planted.write(to: URL(fileURLWithPath: file))
         let ghosted = workspace.load(.item, startedAt: Self.later)
         #expect(ghosted.diagnostics.map(\.path) == ["backlog/B-0-ghost.md", "backlog/B-broken.md"])
@@ -137,6 +139,27 @@ import Testing
         try sandbox.write("---\nid: B-4\ntitle: T4\n---\n", to: "backlog/B-4.md", in: dir)
         let added = workspace.load(.item, startedAt: Self.later)
         #expect(added.records.map(\.id) == ["B-1", "B-2", "B-3", "B-4"] && added.diagnostics.map(\.path) == ["backlog/B-broken.md"])
+    }
+
+    /// With the folder's listing kept, names come from the cache's entries: a file broken in place
+    /// (the folder's stamp unchanged) is reported by its name and kept as a name without an entry.
+    @Test func aFileBrokenInPlaceUnderAKeptListing() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        for n in 1...3 { try sandbox.write("---\nid: B-\(n)\ntitle: T\(n)\n---\n", to: "backlog/B-\(n).md", in: dir) }
+        let workspace = try Workspace.open(directory: dir)
+        let file = cacheFile(workspace)
+        Thread.sleep(forTimeInterval: 2.1)
+        _ = workspace.load(.item, startedAt: Self.later)
+        #expect(RecordCache(file: file, scope: workspace.recordCacheScope(.item))?.otherNames == [])
+        let handle = try #require(FileHandle(forWritingAtPath: dir + "/backlog/B-2.md"))
+        try handle.write(contentsOf: Data("---\nid: [\n---\n".utf8))
+        try handle.truncate(atOffset: 14)
+        try handle.close()
+        let loaded = workspace.load(.item, startedAt: Self.later)
+        #expect(loaded.records.map(\.id) == ["B-1", "B-3"] && loaded.diagnostics.map(\.path) == ["backlog/B-2.md"])
+        let cache = try #require(RecordCache(file: file, scope: workspace.recordCacheScope(.item)))
+        #expect(cache.otherNames == ["B-2.md"] && cache.names == ["B-1.md", "B-3.md"])
     }
 
     @Test func markdownFilesAreListedInByteOrder() throws {
