@@ -76,6 +76,14 @@ public struct BoardConfig: Codable, Sendable, Equatable {
 
     public static let fileName = "board.yml"
 
+    init(name: String, idPrefix: String?, statuses: [Status], points: [Double]?, iterationLength: Int?, capacityUnit: String?,
+         members: [Member]?, definitionOfReady: DefinitionOfReady?, alignment: String?, changeManagement: ChangeManagement?,
+         portfolio: String?) {
+        (self.name, self.idPrefix, self.statuses, self.points, self.iterationLength) = (name, idPrefix, statuses, points, iterationLength)
+        (self.capacityUnit, self.members, self.definitionOfReady) = (capacityUnit, members, definitionOfReady)
+        (self.alignment, self.changeManagement, self.portfolio) = (alignment, changeManagement, portfolio)
+    }
+
     public init(data: Data, path: String = BoardConfig.fileName) throws {
         guard let text = String(data: data, encoding: .utf8) else {
             throw BoardError.invalidFile(Diagnostic(path: path, line: FrontMatterDocument.lineOfInvalidUTF8([UInt8](data)[...]),
@@ -91,7 +99,8 @@ public struct BoardConfig: Codable, Sendable, Equatable {
             if text.contains("<<") {
                 self = try YAMLDecoder().decode(BoardConfig.self, from: text)
             } else {
-                self = try YAMLDecoder().decode(BoardConfig.self, from: try Yams.compose(yaml: text, Resolver.basic, Constructor.default, .utf8) ?? "")
+                let node = try Yams.compose(yaml: text, Resolver.basic, Constructor.default, .utf8)
+                self = try BoardConfig(plain: node) ?? YAMLDecoder().decode(BoardConfig.self, from: node ?? "")
             }
         } catch let error as YamlError {
             throw BoardError.invalidFile(FrontMatterDocument.diagnostic(for: error, path: path, offset: 0))
@@ -162,6 +171,29 @@ public struct BoardConfig: Codable, Sendable, Equatable {
         return nil
     }
 
+    /// The configuration read straight from its node when every value is plainly of its kind (the
+    /// usual file), else nil, and Yams' decoder reads it and words any error. It gives what the
+    /// decoder gives (`BoardConfigTests` holds it to that) and leaves it anything unusual: a null
+    /// where a value is needed, a tag, a number other than plain decimal digits. Decoding by
+    /// `Codable` looks up each type's conformances, a scan of the binary's tables: a third of a
+    /// warm `board list`'s start.
+    init?(plain node: Node?) {
+        guard let root = PlainYAML.fields(node), let name = root["name"].flatMap(PlainYAML.string),
+              let statuses = root["statuses"].flatMap({ PlainYAML.list($0, Status.init(plain:)) }),
+              let idPrefix = PlainYAML.optional(root["id_prefix"], PlainYAML.string),
+              let points = PlainYAML.optional(root["points"], { PlainYAML.list($0, PlainYAML.double) }),
+              let iterationLength = PlainYAML.optional(root["iteration_length"], PlainYAML.int),
+              let capacityUnit = PlainYAML.optional(root["capacity_unit"], PlainYAML.string),
+              let members = PlainYAML.optional(root["members"], { PlainYAML.list($0, Member.init(plain:)) }),
+              let definitionOfReady = PlainYAML.optional(root["definition_of_ready"], DefinitionOfReady.init(plain:)),
+              let alignment = PlainYAML.optional(root["alignment"], PlainYAML.string),
+              let changeManagement = PlainYAML.optional(root["change_management"], ChangeManagement.init(plain:)),
+              let portfolio = PlainYAML.optional(root["portfolio"], PlainYAML.string) else { return nil }
+        self.init(name: name, idPrefix: idPrefix, statuses: statuses, points: points, iterationLength: iterationLength,
+                  capacityUnit: capacityUnit, members: members, definitionOfReady: definitionOfReady, alignment: alignment,
+                  changeManagement: changeManagement, portfolio: portfolio)
+    }
+
     // MARK: Queries
 
     public func status(named name: String) -> Status? { statuses.first { $0.name == name } }
@@ -170,4 +202,116 @@ public struct BoardConfig: Codable, Sendable, Equatable {
     public func isDone(_ status: String) -> Bool { category(of: status) == .done }
     public var firstStatus: String { statuses.first { $0.category == .todo }?.name ?? statuses[0].name }
     public var prefix: String { idPrefix ?? "B" }
+}
+
+extension BoardConfig.Status {
+    init?(plain node: Node) {
+        guard let fields = PlainYAML.fields(node), let name = fields["name"].flatMap(PlainYAML.string),
+              let category = fields["category"].flatMap(PlainYAML.string).flatMap(BoardConfig.Category.init(rawValue:)),
+              let wip = PlainYAML.optional(fields["wip"], PlainYAML.int) else { return nil }
+        self.init(name: name, category: category, wip: wip)
+    }
+}
+
+extension BoardConfig.Member {
+    init?(plain node: Node) {
+        guard let fields = PlainYAML.fields(node), let name = fields["name"].flatMap(PlainYAML.string),
+              let capacity = PlainYAML.optional(fields["capacity"], PlainYAML.double) else { return nil }
+        self.init(name: name, capacity: capacity)
+    }
+}
+
+extension BoardConfig.DefinitionOfReady {
+    init?(plain node: Node) {
+        guard let fields = PlainYAML.fields(node), let points = PlainYAML.optional(fields["points"], PlainYAML.bool),
+              let criteria = PlainYAML.optional(fields["acceptance_criteria"], PlainYAML.bool),
+              let keys = PlainYAML.optional(fields["fields"], { PlainYAML.list($0, PlainYAML.string) }) else { return nil }
+        self.init(points: points, acceptanceCriteria: criteria, fields: keys)
+    }
+}
+
+extension BoardConfig.ChangeManagement {
+    init?(plain node: Node) {
+        guard let fields = PlainYAML.fields(node), let tags = PlainYAML.optional(fields["tags"], { PlainYAML.list($0, PlainYAML.string) }),
+              let count = PlainYAML.optional(fields["count_in_velocity"], PlainYAML.bool) else { return nil }
+        self.init(tags: tags, countInVelocity: count)
+    }
+}
+
+/// Values of a composed (basic-resolver) YAML node that `BoardConfig(plain:)` reads itself: those
+/// whose decoding by Yams is not in doubt. Each is nil for anything else.
+enum PlainYAML {
+    /// A mapping's values by their keys' text.
+    static func fields(_ node: Node?) -> [String: Node]? {
+        guard case .mapping(let mapping)? = node else { return nil }
+        var fields: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard case .scalar(let key) = key else { return nil }
+            fields[key.string] = value
+        }
+        return fields
+    }
+
+    /// Text of a plain scalar with no tag of its own.
+    static func plain(_ node: Node) -> String? {
+        guard case .scalar(let scalar) = node, scalar.style == .plain, scalar.tag.description.isEmpty else { return nil }
+        return scalar.string
+    }
+
+    static func isNull(_ node: Node) -> Bool { plain(node).map { ["", "~", "null", "Null", "NULL"].contains($0) } ?? false }
+
+    /// A plain scalar that is not null, or a quoted or block one tagged as a string.
+    static func string(_ node: Node) -> String? {
+        if let text = plain(node) { return isNull(node) ? nil : text }
+        guard case .scalar(let scalar) = node, scalar.tag.description == Tag.Name.str.rawValue else { return nil }
+        return scalar.string
+    }
+
+    /// Decimal digits with an optional minus sign, no leading zero, at most 15 of them.
+    static func int(_ node: Node) -> Int? {
+        guard let text = plain(node), isDecimal(text[...]) else { return nil }
+        return Int(text)
+    }
+
+    /// `int`'s form, or that, a point and more digits (at most 15 digits in all).
+    static func double(_ node: Node) -> Double? {
+        guard let text = plain(node) else { return nil }
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard isDecimal(parts[0]), parts.count == 1 || isDigits(parts[1]), text.utf8.count <= 16 else { return nil }
+        return Double(text)
+    }
+
+    private static func isDigits(_ text: Substring) -> Bool {
+        (1...15).contains(text.utf8.count) && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
+    private static func isDecimal(_ text: Substring) -> Bool {
+        let digits = text.hasPrefix("-") ? text.dropFirst() : text
+        return isDigits(digits) && (digits == "0" || !digits.hasPrefix("0"))
+    }
+
+    static func bool(_ node: Node) -> Bool? {
+        switch plain(node) {
+        case "true": return true
+        case "false": return false
+        default: return nil
+        }
+    }
+
+    /// A sequence whose every element `read` reads.
+    static func list<T>(_ node: Node, _ read: (Node) -> T?) -> [T]? {
+        guard case .sequence(let sequence) = node else { return nil }
+        var out: [T] = []
+        for element in sequence {
+            guard let value = read(element) else { return nil }
+            out.append(value)
+        }
+        return out
+    }
+
+    /// An optional field: `.some(nil)` when absent or null, nil when present but not read by `read`.
+    static func optional<T>(_ node: Node?, _ read: (Node) -> T?) -> T?? {
+        guard let node, !isNull(node) else { return .some(nil) }
+        return read(node).map { .some($0) }
+    }
 }

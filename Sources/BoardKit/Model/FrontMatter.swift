@@ -249,6 +249,8 @@ public struct FrontMatterDocument: @unchecked Sendable {
     /// starts (after indentation, `- `, `? `, `: `, a tag, or `[`, `{`, `,` in a flow collection),
     /// outside quoted text, comments and block scalars. `Fish & chips` is plain text.
     static func hasAnchors(_ text: String) -> Bool {
+        // Without `&` or `*` there is nothing to look for (most files).
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "*") }) else { return false }
         var quote: Character?  // an open quote, which may span lines
         var flowDepth = 0
         var blockIndent: Int?  // inside a block scalar (`|`, `>`): lines indented deeper are text
