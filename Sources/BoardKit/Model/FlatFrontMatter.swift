@@ -14,57 +14,82 @@ enum FlatFrontMatter {
     static func tag(_ name: Tag.Name) -> Tag { Tag(name, .basic, constructor) }
 
     static func parse(_ lines: [String]) -> [Field]? {
-        // Byte tests throughout: Character (grapheme) scanning dominated `board list` (docs/benchmarks.md).
+        // Each line is read as UTF-8 bytes through an unsafe buffer (string and substring indices
+        // cost more than the tests themselves); only keys and values become strings.
         var fields: [Field] = []
         // The keys apart, so that the duplicate test below copies no field.
         var keys: [String] = []
         var blockItems: [FieldValue]?  // collecting `- x` lines under the last key
+        var blockIndent: Int?  // theirs: all at the first one's (Yams refuses less, and reads more as its text)
         func closeBlock() {
             guard let items = blockItems else { return }
             fields[fields.count - 1].value = .list(items, flow: false)
-            blockItems = nil
+            (blockItems, blockIndent) = (nil, nil)
         }
-        for (index, raw) in lines.enumerated() {
-            let line = raw.utf8.last == 0x0D ? Substring(raw.dropLast()) : Substring(raw)
-            if !isPrintable(line) { return nil }
-            let trimmed = dropSpaces(line)
-            if trimmed.isEmpty || trimmed.utf8.first == UInt8(ascii: "#") { continue }
-            if line.utf8.first == UInt8(ascii: " ") {
-                // Only a block-list item under a key with no value of its own.
-                guard blockItems != nil, trimmed.utf8.starts(with: "- ".utf8),
-                      let item = scalar(trimmed[trimmed.utf8.index(trimmed.startIndex, offsetBy: 2)...], inList: false) else { return nil }
-                blockItems!.append(item)
-                continue
-            }
-            closeBlock()
-            guard let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
-            let key = String(line[..<colon])
-            // Duplicate keys go to Yams (which reports them); a linear search beats a set for a dozen keys.
-            guard !key.isEmpty, key.utf8.allSatisfy(isKeyByte), !keys.contains(key) else { return nil }
-            keys.append(key)
-            let rest = line[line.utf8.index(after: colon)...]
-            guard rest.isEmpty || rest.utf8.first == UInt8(ascii: " ") else { return nil }
-            let value = dropSpaces(rest)
-            if value.isEmpty || value.utf8.first == UInt8(ascii: "#") {
-                // Null, unless block-list lines follow.
-                let next = lines[(index + 1)...].first { l in
-                    let t = l.utf8.drop { $0 == UInt8(ascii: " ") || $0 == 0x0D }
-                    return !t.isEmpty && t.first != UInt8(ascii: "#")
+        for index in lines.indices {
+            var raw = lines[index]
+            let read = raw.withUTF8 { all -> Bool in
+                let line = Bytes(all.last == 0x0D ? UnsafeBufferPointer(rebasing: all.dropLast()) : all)
+                if !isPrintable(line.bytes) { return false }
+                let start = line.skipSpaces(from: 0)
+                if start == line.count || line[start] == UInt8(ascii: "#") { return true }
+                if line[0] == UInt8(ascii: " ") {
+                    // Only a block-list item under a key with no value of its own.
+                    guard blockItems != nil, line.has("- ", at: start), (blockIndent ?? start) == start,
+                          let item = scalar(line, start + 2..<line.count, inList: false) else { return false }
+                    blockItems!.append(item)
+                    blockIndent = start
+                    return true
                 }
-                fields.append((key, .plain(""), index))
-                if let next, next.utf8.first == UInt8(ascii: " ") { blockItems = [] }
-                continue
+                closeBlock()
+                guard let colon = line.first(UInt8(ascii: ":"), in: 0..<line.count), colon > 0,
+                      line.bytes[..<colon].allSatisfy(isKeyByte) else { return false }
+                let key = line.string(0..<colon)
+                // Duplicate keys go to Yams (which reports them); a linear search beats a set for a dozen keys.
+                guard !keys.contains(key) else { return false }
+                keys.append(key)
+                guard colon + 1 == line.count || line[colon + 1] == UInt8(ascii: " ") else { return false }
+                let value = line.skipSpaces(from: colon + 1)
+                if value == line.count || line[value] == UInt8(ascii: "#") {
+                    // Null, unless block-list lines follow.
+                    let next = lines[(index + 1)...].first { l in
+                        let t = l.utf8.drop { $0 == UInt8(ascii: " ") || $0 == 0x0D }
+                        return !t.isEmpty && t.first != UInt8(ascii: "#")
+                    }
+                    fields.append((key, .plain(""), index))
+                    if let next, next.utf8.first == UInt8(ascii: " ") { blockItems = [] }
+                    return true
+                }
+                let parsed = line[value] == UInt8(ascii: "[") ? flowList(line, value..<line.count) : scalar(line, value..<line.count, inList: false)
+                guard let parsed else { return false }
+                fields.append((key, parsed, index))
+                return true
             }
-            if value.utf8.first == UInt8(ascii: "[") {
-                guard let list = flowList(value) else { return nil }
-                fields.append((key, list, index))
-            } else {
-                guard let node = scalar(value, inList: false) else { return nil }
-                fields.append((key, node, index))
-            }
+            if !read { return nil }
         }
         closeBlock()
         return fields
+    }
+
+    /// A line's bytes, and the few questions the reader asks of them.
+    struct Bytes {
+        let bytes: UnsafeBufferPointer<UInt8>
+        init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        var count: Int { bytes.count }
+        subscript(i: Int) -> UInt8 { bytes[i] }
+        /// The first index at or after `i` that is not a space.
+        func skipSpaces(from i: Int) -> Int {
+            var i = i
+            while i < count && bytes[i] == UInt8(ascii: " ") { i += 1 }
+            return i
+        }
+        func first(_ byte: UInt8, in range: Range<Int>) -> Int? { range.first { bytes[$0] == byte } }
+        func has(_ text: StaticString, at i: Int) -> Bool {
+            let n = text.utf8CodeUnitCount
+            return i + n <= count && (0..<n).allSatisfy { bytes[i + $0] == text.utf8Start[$0] }
+        }
+        func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
     }
 
     /// As `parse`, but a key whose indented block `parse` cannot read (a nested mapping, say)
@@ -96,10 +121,10 @@ enum FlatFrontMatter {
 
     /// YAML allows only printable characters: no C0 or C1 controls (but tab), DEL, U+FFFE or U+FFFF.
     /// Lines holding others go to Yams, which reports them.
-    static func isPrintable(_ line: Substring) -> Bool {
+    static func isPrintable(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         var previous: UInt8 = 0
         var beforePrevious: UInt8 = 0
-        for b in line.utf8 {
+        for b in line {
             if (b < 0x20 && b != 0x09) || b == 0x7F { return false }
             if previous == 0xC2 && b >= 0x80 && b <= 0x9F { return false }
             if beforePrevious == 0xEF && previous == 0xBF && (b == 0xBE || b == 0xBF) { return false }
@@ -120,63 +145,65 @@ enum FlatFrontMatter {
 
     static func plainNode(_ s: String) -> Node { .scalar(Node.Scalar(s, tag(.implicit), .plain)) }
 
-    /// A one-line scalar, with an optional trailing ` # comment`; nil for anything unusual.
-    static func scalar(_ text: Substring, inList: Bool) -> FieldValue? {
-        let utf8 = text.utf8
-        guard let first = utf8.first else { return nil }
+    /// A one-line scalar (the bytes of `line` in `range`), with an optional trailing ` # comment`;
+    /// nil for anything unusual.
+    static func scalar(_ line: Bytes, _ range: Range<Int>, inList: Bool) -> FieldValue? {
+        // Nothing, or only a comment: null, which Yams reads.
+        guard let start = range.first, line[start] != UInt8(ascii: "#") else { return nil }
+        let first = line[start]
         if first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") {
-            let open = utf8.index(after: utf8.startIndex)
-            guard let close = utf8[open...].firstIndex(of: first) else { return nil }
-            let content = text[open..<close]
-            if first == UInt8(ascii: "\"") && content.utf8.contains(UInt8(ascii: "\\")) { return nil }
-            let after = dropSpaces(text[utf8.index(after: close)...])
-            if !after.isEmpty && !(after.utf8.first == UInt8(ascii: "#") && utf8[utf8.index(before: after.startIndex)] == UInt8(ascii: " ")) {
-                return nil
-            }
-            return .quoted(String(content), double: first == UInt8(ascii: "\""))
+            guard let close = line.first(first, in: (start + 1)..<range.upperBound) else { return nil }
+            if first == UInt8(ascii: "\""), line.first(UInt8(ascii: "\\"), in: (start + 1)..<close) != nil { return nil }
+            let after = line.skipSpaces(from: close + 1)
+            if after < range.upperBound && !(line[after] == UInt8(ascii: "#") && line[after - 1] == UInt8(ascii: " ")) { return nil }
+            return .quoted(line.string((start + 1)..<close), double: first == UInt8(ascii: "\""))
         }
         if indicatorBytes.contains(first) {
             // A leading `-` is plain only when more than a space follows (`-5`, `-x`).
-            let second = utf8.dropFirst().first
-            guard first == UInt8(ascii: "-"), let second, second != UInt8(ascii: " ") else { return nil }
+            guard first == UInt8(ascii: "-"), start + 1 < range.upperBound, line[start + 1] != UInt8(ascii: " ") else { return nil }
         }
-        // Byte scan: the value ends at " #"; ": ", tabs, a final ":" or (in a list) brackets and commas decline.
-        let bytes = text.utf8
-        var end = bytes.endIndex
+        // The value ends at " #"; ": ", tabs, a final ":" or (in a list) brackets and commas decline.
+        var end = range.upperBound
         var previous: UInt8 = 0
-        for i in bytes.indices {
-            let b = bytes[i]
-            if b == UInt8(ascii: "#") && previous == UInt8(ascii: " ") { end = bytes.index(before: i); break }
+        for i in range {
+            let b = line[i]
+            if b == UInt8(ascii: "#") && previous == UInt8(ascii: " ") { end = i - 1; break }
             if b == UInt8(ascii: "\t") || (previous == UInt8(ascii: ":") && b == UInt8(ascii: " ")) { return nil }
             if inList && (b == UInt8(ascii: ",") || b == UInt8(ascii: "[") || b == UInt8(ascii: "]")
                           || b == UInt8(ascii: "{") || b == UInt8(ascii: "}")) { return nil }
             previous = b
         }
-        // Trailing spaces off, by bytes (a space is one byte; Character tests cost grapheme breaking).
-        while end > bytes.startIndex, bytes[bytes.index(before: end)] == UInt8(ascii: " ") { end = bytes.index(before: end) }
-        if end == bytes.startIndex || bytes[bytes.index(before: end)] == UInt8(ascii: ":") { return nil }
-        return .plain(String(Substring(bytes[bytes.startIndex..<end])))
+        while end > start, line[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        if end == start || line[end - 1] == UInt8(ascii: ":") { return nil }
+        return .plain(line.string(start..<end))
     }
 
     private static let indicatorBytes = Set("[]{}&*!|>%@`,?-".utf8)
 
-    /// `[a, "b c", 3]` with an optional trailing comment; nil for nested or unusual lists.
-    static func flowList(_ text: Substring) -> FieldValue? {
-        guard let close = text.utf8.lastIndex(of: UInt8(ascii: "]")) else { return nil }
-        let after = dropSpaces(text[text.utf8.index(after: close)...])
-        if !after.isEmpty && after.utf8.first != UInt8(ascii: "#") { return nil }
-        let inner = text[text.utf8.index(after: text.startIndex)..<close]
-        if inner.utf8.contains(where: { $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "#") }) { return nil }
+    /// `[a, "b c", 3]` (the bytes of `line` in `range`, from its `[`) with an optional trailing
+    /// comment; nil for nested or unusual lists.
+    static func flowList(_ line: Bytes, _ range: Range<Int>) -> FieldValue? {
+        guard let close = range.last(where: { line[$0] == UInt8(ascii: "]") }) else { return nil }
+        let after = line.skipSpaces(from: close + 1)
+        if after < range.upperBound && line[after] != UInt8(ascii: "#") { return nil }
+        let inner = (range.lowerBound + 1)..<close
+        if inner.contains(where: { line[$0] == UInt8(ascii: "[") || line[$0] == UInt8(ascii: "{") || line[$0] == UInt8(ascii: "#") }) { return nil }
         var items: [FieldValue] = []
-        if !inner.utf8.allSatisfy({ $0 == UInt8(ascii: " ") }) {
-            for part in inner.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
-                let item = dropSpaces(Substring(part))
-                var end = item
-                while end.last == " " { end = end.dropLast() }
-                guard !end.isEmpty, (end.first == "\"" || end.first == "'") ? !end.dropFirst().dropLast().contains(end.first!) : true,
-                      let node = scalar(end, inList: true) else { return nil }
-                items.append(node)
-            }
+        guard inner.contains(where: { line[$0] != UInt8(ascii: " ") }) else { return .list(items, flow: true) }
+        var partStart = inner.lowerBound
+        while partStart <= inner.upperBound {
+            let partEnd = line.first(UInt8(ascii: ","), in: partStart..<inner.upperBound) ?? inner.upperBound
+            let start = line.skipSpaces(from: partStart)
+            var end = partEnd
+            while end > start && line[end - 1] == UInt8(ascii: " ") { end -= 1 }
+            // A quoted item holds no quote of its kind before its last character.
+            guard start < end else { return nil }
+            let quote = line[start]
+            if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'"), end - start >= 2,
+               line.first(quote, in: (start + 1)..<(end - 1)) != nil { return nil }
+            guard let item = scalar(line, start..<end, inList: true) else { return nil }
+            items.append(item)
+            partStart = partEnd + 1
         }
         return .list(items, flow: true)
     }
