@@ -99,13 +99,18 @@ public struct FrontMatterDocument: @unchecked Sendable {
         if fmBytes.count > Self.maxFrontMatterBytes {
             throw fail(2, "front matter is larger than \(Self.maxFrontMatterBytes / 1024) KiB")
         }
-        guard let text = String(validating: fmBytes, as: UTF8.self) else {
-            throw fail(Self.lineOfInvalidUTF8(bytes[..<closing]), "front matter is not valid UTF-8")
-        }
         // Split on "\n" bytes: in a Swift String "\r\n" is one Character and would not split.
-        // A byte 0x0A is never inside a multi-byte UTF-8 sequence, so every piece is valid text.
-        var split = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(Substring($0)) }
-        if split.last == "" { split.removeLast() }
+        // A byte 0x0A is never inside a multi-byte UTF-8 sequence, so each line is checked alone.
+        var split: [String] = []
+        var lineStart = fmBytes.startIndex
+        while lineStart < fmBytes.endIndex {
+            let end = fmBytes[lineStart...].firstIndex(of: 0x0A) ?? fmBytes.endIndex
+            guard let line = String(validating: fmBytes[lineStart..<end], as: UTF8.self) else {
+                throw fail(Self.lineOfInvalidUTF8(bytes[..<closing]), "front matter is not valid UTF-8")
+            }
+            split.append(line)
+            lineStart = end + 1
+        }
         // YAML also breaks lines at a lone CR, NEL, U+2028 and U+2029; edits address lines split
         // at LF, so such a break would put an edit on the wrong line. Only CR and the lead bytes
         // of the other three (0xC2, 0xE2) need the line-by-line look.

@@ -19,11 +19,31 @@ public enum Pager {
         return lines >= rows ? pager : nil
     }
 
+    /// `text` and a newline written to standard output from the string's own bytes, after what
+    /// `print` buffered (`print` copies a long text into a buffer of its own first).
+    static func write(_ text: String) {
+        fflush(nil)
+        var text = text
+        text.withUTF8 { writeAll($0) }
+        var newline = "\n"
+        newline.withUTF8 { writeAll($0) }
+    }
+
+    private static func writeAll(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            done += n
+        }
+    }
+
     /// Prints `text` (with a final newline), through the pager when `command(for:)` says so.
     public static func print(_ text: String) {
         let environment = ProcessInfo.processInfo.environment
         guard let pager = command(for: text, isTTY: isatty(STDOUT_FILENO) == 1, rows: rows, environment: environment) else {
-            Swift.print(text)
+            write(text)
             return
         }
         let process = Process()
