@@ -638,14 +638,29 @@ extension Node {
         (Double(text) ?? Double(text.replacingOccurrences(of: "_", with: ""))).flatMap { $0.isFinite ? $0 : nil }
     }
 
+    /// What an untagged plain scalar is as a JSON value.
+    enum PlainJSON {
+        case int(Int), double(Double), bool(Bool), null, string(String)
+    }
+
+    static func plainJSON(plainText s: String) -> PlainJSON {
+        switch classify(plain: s) {
+        case .int: return Int(s).map(PlainJSON.int) ?? .string(s)
+        case .float: return number(plainText: s).map(PlainJSON.double) ?? .string(s)  // JSON has no infinity or NaN
+        case .bool: return .bool(["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"].contains(s))
+        case .null: return .null
+        default: return .string(s)
+        }
+    }
+
     /// An untagged plain scalar as a JSON value.
     static func plainValue(plainText s: String) -> Any {
-        switch classify(plain: s) {
-        case .int: return Int(s) ?? s
-        case .float: return number(plainText: s) ?? s  // JSON has no infinity or NaN
-        case .bool: return ["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"].contains(s)
+        switch plainJSON(plainText: s) {
+        case .int(let n): return n
+        case .double(let d): return d
+        case .bool(let b): return b
         case .null: return NSNull()
-        default: return s
+        case .string(let s): return s
         }
     }
 

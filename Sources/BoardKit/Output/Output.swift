@@ -1,4 +1,5 @@
 import Foundation
+import Yams
 @preconcurrency import Rainbow
 
 /// Output format chosen with `--format`.
@@ -173,6 +174,16 @@ public func renderJSON(_ value: Any) -> String {
     return foundationJSON(value)
 }
 
+/// `renderJSON(records.map(\.jsonObject))`, with `extra[i]` added to record i's object, written
+/// without making the objects (they were most of `list --format json`).
+public func renderJSON(records: [Record], extra: [[String: Any]]? = nil) -> String {
+    var writer = JSONText()
+    if writer.write(records: records, extra: extra) { return writer.text }
+    return renderJSON(records.indices.map { i -> [String: Any] in
+        records[i].jsonObject.merging(extra?[i] ?? [:]) { $1 }
+    })
+}
+
 /// `JSONSerialization` with the options `renderJSON` promises (also the reference its fast writer is tested against).
 func foundationJSON(_ value: Any) -> String {
     guard JSONSerialization.isValidJSONObject(value) || value is String || value is NSNumber,
@@ -203,9 +214,12 @@ public func colouredStatus(_ status: String, _ category: BoardConfig.Category?) 
 /// Foundation spends most of `board list --format json` comparing keys with a locale for every pair
 /// of every object; here each distinct key set is sorted once (with the same comparison).
 struct JSONText {
-    var text = ""
+    private(set) var bytes: [UInt8] = []
+    var text: String { String(decoding: bytes, as: UTF8.self) }
     private var indent = 0
     private var sortedKeySets: [[String]: [String]] = [:]
+    /// For records: the last key list seen and the order its object's keys are written in.
+    private var recordKeys: (keys: [String], extra: [String], order: [RecordKey])?
 
     /// False when the value holds anything else (the caller then uses Foundation).
     mutating func write(_ value: Any) -> Bool {
@@ -220,58 +234,144 @@ struct JSONText {
             }
             close("]")
         case let object as [String: Any]:
-            let keys = Array(object.keys).sorted()
-            if sortedKeySets[keys] == nil {
-                sortedKeySets[keys] = keys.sorted {
-                    $0.compare($1, options: [.numeric, .caseInsensitive, .forcedOrdering], range: $0.startIndex..<$0.endIndex,
-                               locale: NSLocale.system as Locale) == .orderedAscending
-                }
-            }
             open("{")
-            for (index, key) in sortedKeySets[keys]!.enumerated() {
+            for (index, key) in sortedKeys(Array(object.keys)).enumerated() {
                 separate(index)
                 string(key)
-                text += " : "
+                raw(" : ")
                 guard write(object[key]!) else { return false }
             }
             close("}")
         case let s as String: string(s)
-        case let b as Bool: text += b ? "true" : "false"
-        case let n as Int: text += String(n)
-        case let d as Double:
-            guard d.isFinite else { return false }
-            var s = d.description
-            if s.hasSuffix(".0") { s.removeLast(2) }
-            text += s
-        case is NSNull: text += "null"
+        case let b as Bool: raw(b ? "true" : "false")
+        case let n as Int: raw(String(n))
+        case let d as Double: return number(d)
+        case is NSNull: raw("null")
         default: return false
         }
         return true
     }
 
+    /// Where a record's object takes a value from.
+    enum RecordKey {
+        case field(Int), path, extra(String)
+    }
+
+    /// `records.map(\.jsonObject)`, each with `extra[i]` added, as `write` writes it, without
+    /// making the objects: a flat field value is written as it is read. False as `write`.
+    mutating func write(records: [Record], extra: [[String: Any]]?) -> Bool {
+        open("[")
+        for (index, record) in records.enumerated() {
+            separate(index)
+            let keys = record.document.keys, extraKeys = extra.map { Array($0[index].keys) } ?? []
+            if recordKeys?.keys != keys || recordKeys?.extra != extraKeys {
+                // As `jsonObject` builds it: the fields, then `path` and the extra keys over any field of that name.
+                var source: [String: RecordKey] = [:]
+                for (i, key) in keys.enumerated() { source[key] = .field(i) }
+                source["path"] = .path
+                for key in extraKeys { source[key] = .extra(key) }
+                recordKeys = (keys, extraKeys, sortedKeys(Array(source.keys)).map { source[$0]! })
+            }
+            open("{")
+            for (n, key) in recordKeys!.order.enumerated() {
+                separate(n)
+                switch key {
+                case .field(let i):
+                    string(keys[i])
+                    raw(" : ")
+                    guard write(record.document.values[i]) else { return false }
+                case .path:
+                    raw("\"path\" : ")
+                    string(record.path)
+                case .extra(let name):
+                    string(name)
+                    raw(" : ")
+                    guard write(extra![index][name]!) else { return false }
+                }
+            }
+            close("}")
+        }
+        close("]")
+        return true
+    }
+
+    /// A field value as `write(value.plainValue)` writes it.
+    private mutating func write(_ value: FieldValue) -> Bool {
+        switch value {
+        case .plain(let s):
+            switch Node.plainJSON(plainText: s) {
+            case .int(let n): raw(String(n))
+            case .double(let d): return number(d)
+            case .bool(let b): raw(b ? "true" : "false")
+            case .null: raw("null")
+            case .string(let s): string(s)
+            }
+        case .quoted(let s, _): string(s)
+        case .list(let items, _):
+            open("[")
+            for (index, item) in items.enumerated() {
+                separate(index)
+                guard write(item) else { return false }
+            }
+            close("]")
+        case .node(let node): return write(node.plainValue)
+        }
+        return true
+    }
+
+    /// Keys in Foundation's order, each distinct set sorted once.
+    private mutating func sortedKeys(_ keys: [String]) -> [String] {
+        let keys = keys.sorted()
+        if let sorted = sortedKeySets[keys] { return sorted }
+        let sorted = keys.sorted {
+            $0.compare($1, options: [.numeric, .caseInsensitive, .forcedOrdering], range: $0.startIndex..<$0.endIndex,
+                       locale: NSLocale.system as Locale) == .orderedAscending
+        }
+        sortedKeySets[keys] = sorted
+        return sorted
+    }
+
+    private mutating func number(_ d: Double) -> Bool {
+        guard d.isFinite else { return false }
+        var s = d.description
+        if s.hasSuffix(".0") { s.removeLast(2) }
+        raw(s)
+        return true
+    }
+
+    private mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+    private mutating func spaces() {
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
+    }
+
     private mutating func open(_ mark: String) {
-        text += mark + "\n"
+        raw(mark)
+        bytes.append(UInt8(ascii: "\n"))
         indent += 2
     }
 
     private mutating func separate(_ index: Int) {
-        if index > 0 { text += ",\n" }
-        text += String(repeating: " ", count: indent)
+        if index > 0 { raw(",\n") }
+        spaces()
     }
 
     private mutating func close(_ mark: String) {
         indent -= 2
-        text += "\n" + String(repeating: " ", count: indent) + mark
+        bytes.append(UInt8(ascii: "\n"))
+        spaces()
+        raw(mark)
     }
 
     private mutating func string(_ s: String) {
-        text += "\""
+        bytes.append(UInt8(ascii: "\""))
         // Most strings need no escape: append them whole.
         if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-            text += s
-            text += "\""
+            raw(s)
+            bytes.append(UInt8(ascii: "\""))
             return
         }
+        var text = ""
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": text += "\\\""
@@ -286,6 +386,7 @@ struct JSONText {
             default: text.unicodeScalars.append(scalar)
             }
         }
-        text += "\""
+        raw(text)
+        bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -21,7 +21,7 @@ public enum Pager {
 
     /// `text` and a newline written to standard output from the string's own bytes, after what
     /// `print` buffered (`print` copies a long text into a buffer of its own first).
-    static func write(_ text: String) {
+    public static func write(_ text: String) {
         fflush(nil)
         var text = text
         text.withUTF8 { writeAll($0) }

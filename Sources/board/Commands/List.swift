@@ -26,11 +26,8 @@ extension Board {
             var order = Workspace.backlogOrder(records).filter { filter.matches(records[$0]) }
             if byWSJF { order = WSJFOrder.order(order.map { records[$0].wsjf }).map { order[$0] } }
             if output.json {
-                print(renderJSON(order.map { i -> [String: Any] in
-                    var object = records[i].jsonObject
-                    if byWSJF { object["wsjf"] = records[i].wsjf ?? NSNull() }
-                    return object
-                }))
+                Pager.write(renderJSON(records: order.map { records[$0] },
+                                       extra: byWSJF ? order.map { ["wsjf": records[$0].wsjf ?? NSNull()] } : nil))
                 return
             }
             if global.quiet {

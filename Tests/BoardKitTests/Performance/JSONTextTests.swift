@@ -26,4 +26,21 @@ import Testing
         #expect(renderJSON([Date()]) == foundationJSON([Date()]))
         #expect(renderJSON("top") == foundationJSON("top"))
     }
+
+    /// Records written straight from their fields read as their objects would: over a generated
+    /// board, the malformed corpus and hand-written values (a field named `path`, nested maps,
+    /// numbers beyond JSON), with and without an extra key.
+    @Test func recordsAreWrittenAsTheirObjects() throws {
+        let sandbox = try Sandbox()
+        let dir = try RecordCacheTests().board(sandbox)
+        try sandbox.write("---\nid: B-odd\npath: mine\nwsjf: 3\nbig: 1e999\nn: 0x1F\nflag: on\nnone: ~\nlist: [1, b, ~]\nmap: {a: [1, {b: c}]}\n---\n",
+                          to: "backlog/B-odd.md", in: dir)
+        let records = try Workspace.open(directory: dir).load(.item).records
+        #expect(records.count > 150)
+        #expect(renderJSON(records: records) == renderJSON(records.map(\.jsonObject)))
+        let extra: [[String: Any]] = records.indices.map { ["wsjf": $0 % 3 == 0 ? NSNull() : Double($0) / 4] }
+        #expect(renderJSON(records: records, extra: extra)
+                == renderJSON(records.indices.map { records[$0].jsonObject.merging(extra[$0]) { $1 } }))
+    }
 }
+
