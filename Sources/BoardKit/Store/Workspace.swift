@@ -209,8 +209,8 @@ public final class Workspace {
                 for index in loads.indices {
                     if loads[index].hit, let cache, let match = matches[index] {
                         add(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: cache.bytes[cache.entries[match].bytes])))
-                    } else if let bytes = loads[index].entry {
-                        bytes.withUnsafeBytes(add)
+                    } else if let entry = loads[index].entry {
+                        entry.withUnsafeBytes(add)
                     }
                 }
             }
