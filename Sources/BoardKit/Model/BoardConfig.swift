@@ -241,12 +241,14 @@ extension BoardConfig.ChangeManagement {
 /// Values of a composed (basic-resolver) YAML node that `BoardConfig(plain:)` reads itself: those
 /// whose decoding by Yams is not in doubt. Each is nil for anything else.
 enum PlainYAML {
-    /// A mapping's values by their keys' text.
+    /// A mapping's values by their keys' text; nil when a key is tagged other than as a string
+    /// (the decoder matches keys by tag too; the composer tags plain keys as strings).
     static func fields(_ node: Node?) -> [String: Node]? {
         guard case .mapping(let mapping)? = node else { return nil }
         var fields: [String: Node] = [:]
         for (key, value) in mapping {
-            guard case .scalar(let key) = key else { return nil }
+            guard case .scalar(let key) = key, key.tag.description.isEmpty || key.tag.description == Tag.Name.str.rawValue
+            else { return nil }
             fields[key.string] = value
         }
         return fields
@@ -260,10 +262,11 @@ enum PlainYAML {
 
     static func isNull(_ node: Node) -> Bool { plain(node).map { ["", "~", "null", "Null", "NULL"].contains($0) } ?? false }
 
-    /// A plain scalar that is not null, or a quoted or block one tagged as a string.
+    /// A plain scalar that is not null, or a quoted or block one tagged as a string. A tagged
+    /// plain scalar is not read: the decoder takes `!!str null` for a null.
     static func string(_ node: Node) -> String? {
         if let text = plain(node) { return isNull(node) ? nil : text }
-        guard case .scalar(let scalar) = node, scalar.tag.description == Tag.Name.str.rawValue else { return nil }
+        guard case .scalar(let scalar) = node, scalar.style != .plain, scalar.tag.description == Tag.Name.str.rawValue else { return nil }
         return scalar.string
     }
 

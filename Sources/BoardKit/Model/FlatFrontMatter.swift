@@ -36,7 +36,7 @@ enum FlatFrontMatter {
                 if line[0] == UInt8(ascii: " ") {
                     // Only a block-list item under a key with no value of its own.
                     guard blockItems != nil, line.has("- ", at: start), (blockIndent ?? start) == start,
-                          let item = scalar(line, start + 2..<line.count, inList: false) else { return false }
+                          let item = scalar(line, line.skipSpaces(from: start + 2)..<line.count, inList: false) else { return false }
                     blockItems!.append(item)
                     blockIndent = start
                     return true
@@ -158,6 +158,8 @@ enum FlatFrontMatter {
             if after < range.upperBound && !(line[after] == UInt8(ascii: "#") && line[after - 1] == UInt8(ascii: " ")) { return nil }
             return .quoted(line.string((start + 1)..<close), double: first == UInt8(ascii: "\""))
         }
+        // In a flow list, a leading `:` marks a value (`[:x]` is a mapping).
+        if inList && first == UInt8(ascii: ":") { return nil }
         if indicatorBytes.contains(first) {
             // A leading `-` is plain only when more than a space follows (`-5`, `-x`).
             guard first == UInt8(ascii: "-"), start + 1 < range.upperBound, line[start + 1] != UInt8(ascii: " ") else { return nil }

@@ -39,7 +39,7 @@ import Yams
     /// Per placeholder: its usual value first, then plain, quoted, null, tagged and odd forms.
     static let variants: [(key: String, values: [String])] = [
         ("NAME", ["My board", "\"quoted\"", "'single'", "12", "true", "~", "", "null", "!!str 5", "[a]", "|\n  block"]),
-        ("PREFIX", ["B", "~", "\"\"", "007", "'x'"]),
+        ("PREFIX", ["B", "~", "\"\"", "007", "'x'", "!!str null", "!!str ~", "!!str", "!!null x"]),
         ("CATEGORY", ["todo", "\"todo\"", "Todo", "other", "~"]),
         ("WIP", ["4", "~", "-1", "0", "04", "0x4", "4.0", "\"4\"", "four", "1_0", "999999999999999999"]),
         ("POINTS", ["[0, 1, 2, 3, 5, 8]", "[0.5, -1, 2.25]", "[1e2]", "[.inf]", "[01]", "[1.]", "[-0]", "[-0.0]", "[\"1\"]", "~", "[]", "5",
@@ -74,6 +74,19 @@ import Yams
         }
         // Both kinds are met: usual values are read, doubtful ones left to the decoder.
         #expect(read > 30 && left > 30, "read \(read), left \(left)")
+    }
+
+    /// The decoder finds keys by their tag too: a tagged key is left to it.
+    @Test func taggedKeysAreLeftToTheDecoder() throws {
+        for text in ["!!int name: X\nstatuses: [{name: a, category: done}]\n",
+                     "name: A\n!!int name: B\nstatuses: [{name: a, category: done}]\n",
+                     "\"name\": Q\nstatuses: [{name: a, category: done}]\n"] {
+            let node = try Self.node(text)
+            let decoded = try? YAMLDecoder().decode(BoardConfig.self, from: node ?? "")
+            if let plain = BoardConfig(plain: node) { #expect(plain == decoded, "\(text)") }
+        }
+        #expect(BoardConfig(plain: try Self.node("!!int name: X\nstatuses: [{name: a, category: done}]\n")) == nil)
+        #expect(BoardConfig(plain: try Self.node("\"name\": Q\nstatuses: [{name: a, category: done}]\n"))?.name == "Q")
     }
 
     @Test func theTemplateIsReadPlainly() throws {

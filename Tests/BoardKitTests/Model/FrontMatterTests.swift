@@ -219,7 +219,8 @@ Some *body* text.
         let values = ["x", "Fix: login", "a:b", "a #c", "a# b", "'q'", "'it''s'", "\"d\" # c", "\"a\\tb\"", "[a, b]", "[ ]", "[]",
                       "['a, b', c]", "[\"x\", 'y']", "[a,]", "[a, [b]]", "-5", "- x", "-", "~", "null", "yes", "3.5", "1e3",
                       "2026-03-02", "http://x/y#z", "é ü", "表", "a\tb", "&a", "*a", "!tag x", "|", ">", "{a: 1}", "@x", "`x`",
-                      "%x", "?x", "x:", "x: y", "'unclosed", "\"unclosed", "# only", "a  ", "'a' x", "[a] # c", "[a]x"]
+                      "%x", "?x", "x:", "x: y", "'unclosed", "\"unclosed", "# only", "a  ", "'a' x", "[a] # c", "[a]x",
+                      "[:x]", "[a, :b]", ":x", " x", "  [a]"]
         let shapes = ["K: V", "K:V", "K:  V", "K: V\r", "K:", "K: # c", "K:\n  - V\n  - V", "K:\n  -V", "K:\n  - #c",
                       "K:\n    - V\n  - V", "# comment", "", "  ", " K: V", "K : V"]
         var generator = SplitMix(seed: 7)
