@@ -260,7 +260,7 @@ enum PlainYAML {
         return scalar.string
     }
 
-    static func isNull(_ node: Node) -> Bool { plain(node).map { ["", "~", "null", "Null", "NULL"].contains($0) } ?? false }
+    static func isNull(_ node: Node) -> Bool { plain(node).map(FieldValue.isNull(plain:)) ?? false }
 
     /// A plain scalar that is not null, or a quoted or block one tagged as a string. A tagged
     /// plain scalar is not read: the decoder takes `!!str null` for a null.
@@ -284,9 +284,7 @@ enum PlainYAML {
         return Double(text)
     }
 
-    private static func isDigits(_ text: Substring) -> Bool {
-        (1...15).contains(text.utf8.count) && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-    }
+    private static func isDigits(_ text: Substring) -> Bool { FieldValue.decimalDigits(text) != nil }
 
     private static func isDecimal(_ text: Substring) -> Bool {
         let digits = text.hasPrefix("-") ? text.dropFirst() : text

@@ -73,7 +73,7 @@ public enum FieldValue: @unchecked Sendable {
 
     /// The value of 1 to 15 decimal digits (most points and ranks), which YAML reads as that integer
     /// and a Double holds exactly; nil for any other text.
-    static func decimalDigits(_ s: String) -> Int? {
+    static func decimalDigits(_ s: some StringProtocol) -> Int? {
         func read(_ bytes: some Collection<UInt8>) -> Int? {
             guard (1...15).contains(bytes.count) else { return nil }
             var n = 0

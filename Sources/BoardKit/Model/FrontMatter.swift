@@ -214,7 +214,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
     func parseFields(path: String, fast: Bool = true) throws -> [FlatFrontMatter.Field] {
         if fast, let flat = FlatFrontMatter.parse(lines) { return flat }
         let text = yamlText
-        if text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "*") }), Self.hasAnchors(text) {
+        if Self.hasAnchors(text) {
             throw BoardError.invalidFile(Diagnostic(path: path, line: firstLine,
                                                     message: "YAML anchors and aliases are not allowed in front matter"))
         }
