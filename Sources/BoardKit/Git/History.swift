@@ -66,6 +66,24 @@ final class RawTree {
         }
     }
 
+    /// Where each entry starts, then the tree's length: worked out by `Repository.diffTrees` when
+    /// this tree was a diff's new side, else by reading every entry.
+    var starts: [Int32]?
+
+    func entryStarts() throws -> [Int32] {
+        if let starts { return starts }
+        var found: [Int32] = []
+        var at = 0
+        while at < bytes.count {
+            guard let length = entryLength(at: at) else { throw GitError(message: "a tree is damaged") }
+            found.append(Int32(at))
+            at += length
+        }
+        found.append(Int32(at))
+        starts = found
+        return found
+    }
+
     /// The length of the entry at `offset`; nil when it runs past the end.
     func entryLength(at offset: Int) -> Int? {
         guard let start = bytes.baseAddress, let nul = memchr(start + offset, 0, bytes.count - offset) else { return nil }
@@ -88,6 +106,16 @@ final class RawTree {
         }
         return Entry(isTree: mode & 0o170000 == 0o40000, nameBytes: Array(bytes[(space + 1)..<nameEnd]), id: OID(id), length: length)
     }
+}
+
+/// How many bytes two buffers of at least `count` bytes have the same from their start.
+func commonPrefix(_ p: UnsafePointer<UInt8>, _ q: UnsafePointer<UInt8>, _ count: Int) -> Int {
+    var at = 0
+    for block in [4096, 64] {
+        while count - at >= block, memcmp(p + at, q + at, block) == 0 { at += block }
+    }
+    while at < count, p[at] == q[at] { at += 1 }
+    return at
 }
 
 /// Which version of the files a diff side reads.
@@ -246,10 +274,18 @@ extension Repository {
         let newRoot = try treePointer(.commit(new))
         defer { git_tree_free(newRoot) }
         var out: [FileChange] = []
+        var kept: [OID: RawTree] = [:]
+        defer { recentTrees = kept }
+        func read(_ oid: OID?) throws -> RawTree? {
+            guard let oid else { return nil }
+            return try recentTrees[oid] ?? rawTree(oid)
+        }
         for folder in folders.sorted() {
             guard let a = try subtree(oldRoot, folder), let b = try subtree(newRoot, folder) else { return nil }
+            let new = try read(b)
+            if let b { kept[b] = new }
             if a == b { continue }
-            try diffTrees(a.map(rawTree), b.map(rawTree), prefix: folder + "/", into: &out)
+            try diffTrees(try read(a), new, prefix: folder + "/", into: &out)
         }
         let adds = out.contains { $0.oldPath == nil }, deletes = out.contains { $0.newPath == nil }
         return adds && deletes ? nil : out
@@ -280,29 +316,49 @@ extension Repository {
     }
 
     /// Appends the files that differ between two trees (either may be nil: empty), in path order.
+    /// Identical bytes are skipped a block at a time (most of a folder's tree is the same from one
+    /// commit to the next); the old tree's entry offsets tell which entries they cover, and the new
+    /// tree keeps its own offsets for the next diff, whose old side it is in a history walk.
     private func diffTrees(_ a: RawTree?, _ b: RawTree?, prefix: String, into out: inout [FileChange]) throws {
-        var i = 0, j = 0
+        let starts = try a?.entryStarts() ?? [0]
+        var newStarts: [Int32] = []
+        newStarts.reserveCapacity(starts.count + 8)
+        var i = 0, j = 0, k = 0
         let countA = a?.bytes.count ?? 0, countB = b?.bytes.count ?? 0
         while i < countA || j < countB {
-            // Most entries are the same on both sides: the same bytes (mode, name, id), one memcmp.
-            if let a, let b, i < countA, j < countB, let length = a.entryLength(at: i),
-               j + length <= countB, memcmp(a.bytes.baseAddress! + i, b.bytes.baseAddress! + j, length) == 0 {
-                i += length
-                j += length
-                continue
+            if let a, let b, i < countA, j < countB {
+                let end = Int32(i + commonPrefix(a.bytes.baseAddress! + i, b.bytes.baseAddress! + j, min(countA - i, countB - j)))
+                // The old entries that end within the same bytes are in the new tree too, moved by j - i.
+                var low = k, high = starts.count - 1
+                while low < high {
+                    let mid = (low + high + 1) / 2
+                    if starts[mid] <= end { low = mid } else { high = mid - 1 }
+                }
+                if low > k {
+                    let shift = Int32(j - i)
+                    for n in k..<low { newStarts.append(starts[n] &+ shift) }
+                    j += Int(starts[low]) - i
+                    i = Int(starts[low])
+                    k = low
+                    if i == countA, j == countB { break }
+                }
             }
             let ea = i < countA ? try a!.entry(at: i) : nil, eb = j < countB ? try b!.entry(at: j) : nil
             let order = ea.flatMap { ea in eb.map { eb in RawTree.Entry.treeOrder(ea, eb) } } ?? (ea == nil ? 1 : -1)
+            if order <= 0, let ea {
+                i += ea.length
+                k += 1
+            }
+            if order >= 0, let eb {
+                newStarts.append(Int32(j))
+                j += eb.length
+            }
             if order < 0 {
                 try side(ea!, prefix: prefix, old: true, into: &out)
-                i += ea!.length
             } else if order > 0 {
                 try side(eb!, prefix: prefix, old: false, into: &out)
-                j += eb!.length
             } else {
                 let (ea, eb) = (ea!, eb!)
-                i += ea.length
-                j += eb.length
                 let name = prefix + ea.name
                 switch (ea.isTree, eb.isTree) {
                 case (true, true): try diffTrees(try rawTree(ea.id), try rawTree(eb.id), prefix: name + "/", into: &out)
@@ -313,6 +369,8 @@ extension Repository {
                 }
             }
         }
+        newStarts.append(Int32(countB))
+        b?.starts = newStarts
     }
 
     /// An entry only one side has: a deleted (old) or added file, or every file of such a folder.

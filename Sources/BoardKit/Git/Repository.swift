@@ -85,6 +85,10 @@ public final class Repository {
     /// The object database, opened on first use (`odb()`).
     private var objects: OpaquePointer?
 
+    /// The folders' trees on the new side of the last commit-to-commit diff (`treeChanges`), by id:
+    /// in a history walk they are the next diff's old side.
+    var recentTrees: [OID: RawTree] = [:]
+
     init(_ pointer: OpaquePointer) { self.pointer = pointer }
     deinit {
         git_odb_free(objects)

@@ -78,6 +78,7 @@ extension Workspace {
         let timeline = try timeline(allParents: allParents, progress: progress)
         let summary = FlowSummary(timeline: timeline, config: config)
         if let tip = timeline.tip { cache(tip).save(summary) }
+        releaseAside(consume timeline)
         return summary
     }
 }

@@ -38,33 +38,55 @@ struct HistoryReader {
     }
 
     func read(_ commits: [OID], progress: ((Int, Int) -> Void)?) throws -> (commits: [CommitRead], parsed: [BlobKey: Result<ItemState, BoardError>]) {
+        try readRuns(commits, progress: progress, consume: nil).result(count: commits.count)
+    }
+
+    /// Reads `commits` and adds them to `fold` in commit order while the reading goes on: a run is
+    /// folded as soon as the runs before it are, by whichever thread finished it (one at a time),
+    /// with the item blobs the runs parsed.
+    func read(_ commits: [OID], into fold: inout TimelineFold, progress: ((Int, Int) -> Void)?) throws {
+        final class Box: @unchecked Sendable {
+            var fold: TimelineFold
+            init(_ fold: TimelineFold) { self.fold = fold }
+        }
+        let box = Box(fold)
+        fold = TimelineFold(timeline: Timeline(), reader: fold.reader)  // not to copy the timeline on write
+        let shared = try readRuns(commits, progress: progress) { reads, shared in
+            box.fold.reader.shared = shared
+            for read in reads { box.fold.add(read) }
+        }
+        if let error = shared.error { throw error }
+        box.fold.reader.shared = nil
+        fold = box.fold
+        releaseAside(consume shared)
+    }
+
+    private func readRuns(_ commits: [OID], progress: ((Int, Int) -> Void)?,
+                          consume: (@Sendable ([CommitRead], Shared) -> Void)?) throws -> Shared {
         // A few commits go in shorter runs, two a thread, so that every thread has work (a run
         // reads the tree of its first commit's parent again).
         let most = 2 * threadCount(commits.count)
         var reader = self
         reader.run = min(run, max(8, (commits.count + most - 1) / most))
-        return try reader.readRuns(commits, progress: progress)
-    }
-
-    private func readRuns(_ commits: [OID], progress: ((Int, Int) -> Void)?) throws -> (commits: [CommitRead], parsed: [BlobKey: Result<ItemState, BoardError>]) {
-        let runs = (commits.count + run - 1) / run
+        let runs = (commits.count + reader.run - 1) / reader.run
         let threads = threadCount(runs)
         let shared = Shared(runs: runs)
-        guard !commits.isEmpty else { return ([], [:]) }
+        guard !commits.isEmpty else { return shared }
         let done = DispatchGroup()
         for _ in 1..<threads {
             done.enter()
-            Thread { [self] in work(commits, shared); done.leave() }.start()
+            Thread { [reader] in reader.work(commits, shared, consume: consume); done.leave() }.start()
         }
         // This thread works too, and reports progress.
         var reported = 0
-        work(commits, shared) { reported = $0; progress?($0, commits.count) }
+        reader.work(commits, shared, consume: consume) { reported = $0; progress?($0, commits.count) }
         done.wait()
         if reported < commits.count { progress?(commits.count, commits.count) }
-        return try shared.result(count: commits.count)
+        if let consume { shared.drain(consume, wait: true) }
+        return shared
     }
 
-    func work(_ commits: [OID], _ shared: Shared, progress: ((Int) -> Void)? = nil) {
+    func work(_ commits: [OID], _ shared: Shared, consume: (@Sendable ([CommitRead], Shared) -> Void)?, progress: ((Int) -> Void)? = nil) {
         do {
             let repository = try Repository.open(gitDir: gitDir)
             while let run = shared.take() {
@@ -72,6 +94,7 @@ struct HistoryReader {
                 let reads = try range.map { try read(commits[$0], in: repository, shared: shared) }
                 let done = shared.finish(run, reads)
                 progress?(done)
+                if let consume { shared.drain(consume, wait: false) }
             }
         } catch {
             shared.fail(error)
@@ -144,6 +167,9 @@ struct HistoryReader {
         var finished: [[CommitRead]]
         var parsed: [BlobKey: Result<ItemState, BoardError>] = [:]
         var error: Error?
+        /// Held by the thread handing finished runs on (`drain`); the next run to hand on.
+        let drainLock = NSLock()
+        var nextToDrain = 0
 
         init(runs: Int) {
             self.runs = runs
@@ -165,9 +191,30 @@ struct HistoryReader {
             return doneCount
         }
 
+        /// Hands the finished runs to `consume`, in order, up to the first one not finished (and
+        /// lets go of them). Without `wait`, leaves it to the thread already at it.
+        func drain(_ consume: ([CommitRead], Shared) -> Void, wait: Bool) {
+            if wait { drainLock.lock() } else if !drainLock.try() { return }
+            defer { drainLock.unlock() }
+            while let reads = nextFinished() { consume(reads, self) }
+        }
+
+        private func nextFinished() -> [CommitRead]? {
+            lock.lock(); defer { lock.unlock() }
+            // Every run has commits: an empty one is not finished yet.
+            guard error == nil, nextToDrain < runs, !finished[nextToDrain].isEmpty else { return nil }
+            defer { finished[nextToDrain] = []; nextToDrain += 1 }
+            return finished[nextToDrain]
+        }
+
         func isParsed(_ key: BlobKey) -> Bool {
             lock.lock(); defer { lock.unlock() }
             return parsed[key] != nil
+        }
+
+        func parsed(_ key: BlobKey) -> Result<ItemState, BoardError>? {
+            lock.lock(); defer { lock.unlock() }
+            return parsed[key]
         }
 
         func store(_ key: BlobKey, _ result: Result<ItemState, BoardError>) {

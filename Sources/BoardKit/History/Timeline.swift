@@ -251,6 +251,8 @@ final class ItemReader {
     private var parsed: [OID: Result<ItemState, BoardError>] = [:]
     /// Blobs parsed ahead (by `HistoryReader`), by blob and the path they were read at.
     var prefetched: [BlobKey: Result<ItemState, BoardError>] = [:]
+    /// Blobs parsed by a `HistoryReader` still reading, looked up after `prefetched`.
+    var shared: HistoryReader.Shared?
     private(set) var warnings: [Diagnostic] = []
     private var warned: Set<String> = []
 
@@ -275,7 +277,7 @@ final class ItemReader {
         let result: Result<ItemState, BoardError>
         if let blob, let cached = parsed[blob] {
             result = cached.map { var s = $0; s.path = path; return s }
-        } else if let blob, let ahead = prefetched[BlobKey(blob: blob, path: path)] {
+        } else if let blob, let ahead = prefetched[BlobKey(blob: blob, path: path)] ?? shared?.parsed(BlobKey(blob: blob, path: path)) {
             result = ahead
             parsed[blob] = result
         } else {
@@ -371,9 +373,7 @@ extension Workspace {
            let windowed = try windowedFold(commits, for: iteration, reader: reader, progress: progress) {
             fold = windowed
         } else {
-            let reads = try reader.read(commits, progress: progress)
-            fold.reader.prefetched = reads.parsed
-            for read in reads.commits { fold.add(read) }
+            try reader.read(commits, into: &fold, progress: progress)
         }
         // No change after a snapshot may be dated before what it holds: a walk from the first commit
         // would date it by the changes before it, which the snapshot does not know.
@@ -415,14 +415,13 @@ extension Workspace {
         // A snapshot that would spare little of the walk is not worth reading: a full walk serves every report.
         guard stop > max(1, commits.count / 4) else { return nil }
         let snapshot = try reader.snapshot(commits[stop - 1])
-        let reads = try reader.read(Array(commits[stop...]), progress: progress)
         var fold = TimelineFold(timeline: Timeline(), reader: ItemReader(repository: repository, prefix: repoPrefix))
-        fold.reader.prefetched = snapshot.parsed.merging(reads.parsed) { a, _ in a }
+        fold.reader.prefetched = snapshot.parsed
         fold.add(snapshot.read)
         // The snapshot is the first entry, even of an empty backlog.
         if fold.timeline.entries.isEmpty { fold.timeline.entries.append(TimelineEntry(commit: snapshot.read.info, changes: [])) }
         guard fold.reader.warnings.isEmpty, fold.timeline.items.count == snapshot.parsed.count else { return nil }
-        for read in reads.commits { fold.add(read) }
+        try reader.read(Array(commits[stop...]), into: &fold, progress: progress)
         fold.timeline.base = TimelineBase(commit: snapshot.read.info.id, floor: floor,
                                           started: Set(scans[..<stop].flatMap(\.committed)))
         return fold
@@ -504,7 +503,15 @@ public func keepUntilExit(_ value: Any) {
     _ = Unmanaged.passRetained(KeptValue(value))
 }
 
-private final class KeptValue {
+/// Frees a value on a thread of its own: a large intermediate result (the timeline of 5,000 commits
+/// that `board flow` sums up takes about 100 ms to free object by object) goes while this thread
+/// carries on.
+func releaseAside<T: Sendable>(_ value: consuming T) {
+    let box = KeptValue(value)
+    Thread { withExtendedLifetime(box) {} }.start()
+}
+
+private final class KeptValue: @unchecked Sendable {
     let value: Any
     init(_ value: Any) { self.value = value }
 }

@@ -101,4 +101,57 @@ import Testing
         // A file where a folder is expected is left to libgit2.
         #expect(try repository.treeChanges(from: commits[0], to: commits[1], under: ["backlog/b.md"]) == nil)
     }
+
+    /// Trees of hundreds of entries (tens of KiB, so whole blocks of equal bytes are skipped) changed
+    /// at random, diffed between consecutive commits (the new tree's entry offsets carried to the
+    /// next diff), between commits far apart, and backwards, all against libgit2's diff.
+    @Test func generatedHistoryMatchesLibgit2sDiff() throws {
+        let sandbox = try Sandbox()
+        let repo = try sandbox.makeRepo()
+        var random = SplitMix(seed: 11)
+        var files: Set<String> = []
+        func name() -> String {
+            let stem = String(repeating: "x", count: Int.random(in: 0...40, using: &random))
+            return "backlog/B-\(Int.random(in: 1...5_000, using: &random))\(stem).md"
+        }
+        func write(_ path: String) throws {
+            try sandbox.write("---\nid: \(path)\nrank: \(Int.random(in: 0...1_000_000, using: &random))\n---\n", to: path, in: repo)
+            files.insert(path)
+        }
+        for _ in 0..<400 { try write(name()) }
+        var commits: [OID] = []
+        for n in 0..<40 {
+            let edits = Int.random(in: 1...4, using: &random)
+            switch n % 4 {
+            case 0: for _ in 0..<edits { try write(name()) }  // adds
+            case 1:  // deletes
+                for path in files.sorted().shuffled(using: &random).prefix(edits) {
+                    try FileManager.default.removeItem(atPath: repo + "/" + path)
+                    files.remove(path)
+                }
+            case 2: try write("backlog/n\(n)/inner.md")  // a folder, with a file beside it that sorts around it
+                try write("backlog/n\(n).md")
+            default: break
+            }
+            for path in files.sorted().shuffled(using: &random).prefix(edits) { try write(path) }
+            try sandbox.git("-C", repo, "add", "-A")
+            try sandbox.git("-C", repo, "commit", "-q", "-m", "step \(n)")
+            commits.append(OID(hex: try sandbox.git("-C", repo, "rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines))!)
+        }
+        let repository = try Repository.discover(from: repo)
+        var pairs = zip(commits, commits.dropFirst()).map { ($0, $1) }
+        pairs += (0..<20).map { _ in (commits.randomElement(using: &random)!, commits.randomElement(using: &random)!) }
+        pairs += pairs.map { ($1, $0) }
+        var walked = 0
+        for (old, new) in pairs {
+            let expected = try repository.diffChanges(from: .commit(old), to: .commit(new), under: ["backlog"])
+            guard let walk = try repository.treeChanges(from: old, to: new, under: ["backlog"]) else { continue }
+            #expect(walk == expected, "\(old.short)..\(new.short)")
+            walked += 1
+        }
+        #expect(walked >= 60)
+        // Big enough for whole 4 KiB blocks of equal bytes.
+        let backlog = try sandbox.git("-C", repo, "rev-parse", "HEAD:backlog").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try repository.rawTree(OID(hex: backlog)!).bytes.count > 16_384)
+    }
 }
