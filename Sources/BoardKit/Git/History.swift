@@ -282,9 +282,12 @@ extension Repository {
         }
         for folder in folders.sorted() {
             guard let a = try subtree(oldRoot, folder), let b = try subtree(newRoot, folder) else { return nil }
+            if a == b {
+                if let b, let tree = recentTrees[b] { kept[b] = tree }
+                continue
+            }
             let new = try read(b)
             if let b { kept[b] = new }
-            if a == b { continue }
             try diffTrees(try read(a), new, prefix: folder + "/", into: &out)
         }
         let adds = out.contains { $0.oldPath == nil }, deletes = out.contains { $0.newPath == nil }

@@ -192,18 +192,22 @@ struct HistoryReader {
         }
 
         /// Hands the finished runs to `consume`, in order, up to the first one not finished (and
-        /// lets go of them). Without `wait`, leaves it to the thread already at it.
+        /// lets go of them). Without `wait`, leaves it to the thread already at it, unless that
+        /// thread let go before the next run finished.
         func drain(_ consume: ([CommitRead], Shared) -> Void, wait: Bool) {
-            if wait { drainLock.lock() } else if !drainLock.try() { return }
-            defer { drainLock.unlock() }
-            while let reads = nextFinished() { consume(reads, self) }
+            repeat {
+                if wait { drainLock.lock() } else if !drainLock.try() { return }
+                while let reads = next(take: true) { consume(reads, self) }
+                drainLock.unlock()
+            } while !wait && next(take: false) != nil
         }
 
-        private func nextFinished() -> [CommitRead]? {
+        /// The next run to hand on when it is finished, taken out when `take`.
+        private func next(take: Bool) -> [CommitRead]? {
             lock.lock(); defer { lock.unlock() }
             // Every run has commits: an empty one is not finished yet.
             guard error == nil, nextToDrain < runs, !finished[nextToDrain].isEmpty else { return nil }
-            defer { finished[nextToDrain] = []; nextToDrain += 1 }
+            defer { if take { finished[nextToDrain] = []; nextToDrain += 1 } }
             return finished[nextToDrain]
         }
 
