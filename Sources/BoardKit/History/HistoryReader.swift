@@ -17,8 +17,9 @@ struct CommitRead: Sendable {
 
 /// Reads commits' tree diffs and parses the changed item blobs, on several threads when there
 /// are enough commits. Each thread has its own `git_repository` handle and takes runs of
-/// consecutive commits (so libgit2's tree cache still serves a parent's tree). The results come
-/// back in commit order; the timeline is folded from them on one thread.
+/// consecutive commits (so libgit2's tree cache still serves a parent's tree). Finished runs are
+/// handed on in commit order, to be folded into the timeline one run at a time while the other
+/// runs are read (`read(_:into:progress:)`).
 struct HistoryReader {
     let gitDir: String
     let prefix: String
@@ -126,7 +127,7 @@ struct HistoryReader {
                 let boardPath = String(path.dropFirst(prefix.count))
                 guard boardPath.hasSuffix(".md") else { continue }
                 let key = BlobKey(blob: blob, path: boardPath)
-                if !shared.isParsed(key) { shared.store(key, ItemReader.parse(path: boardPath) { try repository.blob(blob) }) }
+                if shared.parsed(key) == nil { shared.store(key, ItemReader.parse(path: boardPath) { try repository.blob(blob) }) }
             }
         }
         return CommitRead(info: info, items: items, committed: committed)
@@ -209,11 +210,6 @@ struct HistoryReader {
             guard error == nil, nextToDrain < runs, !finished[nextToDrain].isEmpty else { return nil }
             defer { if take { finished[nextToDrain] = []; nextToDrain += 1 } }
             return finished[nextToDrain]
-        }
-
-        func isParsed(_ key: BlobKey) -> Bool {
-            lock.lock(); defer { lock.unlock() }
-            return parsed[key] != nil
         }
 
         func parsed(_ key: BlobKey) -> Result<ItemState, BoardError>? {
