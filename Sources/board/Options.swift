@@ -16,7 +16,7 @@ struct GlobalOptions: ParsableArguments {
             ?? FileManager.default.currentDirectoryPath
     }
 
-    func workspace() throws -> Workspace { try Workspace.open(directory: startDirectory) }
+    func workspace(staged: Bool = false) throws -> Workspace { try Workspace.open(directory: startDirectory, staged: staged) }
 }
 
 extension OutputFormat: ExpressibleByArgument {}

@@ -135,6 +135,10 @@ public final class Repository {
     /// The `.git` folder, ending in `/`.
     public var gitDir: String { String(cString: git_repository_path(pointer)) }
 
+    /// The folder the work trees of a repository share (hooks, config, objects), ending in `/`:
+    /// `gitDir` except in a linked work tree (`git worktree add`).
+    public var commonDir: String { String(cString: git_repository_commondir(pointer)) }
+
     /// Opens a `.git` folder directly (another handle on the same repository, e.g. for another thread).
     public static func open(gitDir: String) throws -> Repository {
         _ = libgit2Initialised
@@ -229,7 +233,8 @@ public final class Repository {
     /// it. The branch is moved by compare-and-swap; `GitError.isModified` means
     /// someone else moved it first. When `updateIndex` is true, the user's
     /// index is updated for exactly these paths, so `git status` stays clean
-    /// for them and untouched for everything else.
+    /// for them and untouched for everything else. Changes that leave HEAD's tree as it is make
+    /// no (empty) commit: HEAD's id is returned.
     @discardableResult
     public func commit(changes: [String: Data?], message: String, author: Signature,
                        committer: Signature? = nil, updateIndex: Bool = true) throws -> OID {
@@ -270,6 +275,10 @@ public final class Repository {
         }
         var treeID = git_oid()
         try GitError.check(git_index_write_tree_to(&treeID, index, pointer), "cannot write tree")
+        if let parent, let oid = head.commit, git_oid_equal(git_commit_tree_id(parent), &treeID) != 0 {
+            if updateIndex { try stage(paths: Array(changes.keys)) }
+            return oid
+        }
         var tree: OpaquePointer?
         try GitError.check(git_tree_lookup(&tree, pointer, &treeID), "cannot read new tree")
         defer { git_tree_free(tree) }

@@ -96,16 +96,19 @@ extension Workspace {
     public func diff(from old: TreeSide, to new: TreeSide) throws -> BoardDiff {
         guard let repository else { throw BoardError.usage("the board is not in a Git repository") }
         let reader = ItemReader(repository: repository, prefix: repoPrefix)
-        var before: [String: ItemState] = [:], after: [String: ItemState] = [:]
+        var before: [String: ItemState] = [:], after: [String: ItemState] = [:], kept: [ItemState] = []
         for file in try repository.changes(from: old, to: new, under: [backlogSpec]) {
-            if let path = file.oldPath, let item = reader.item(path: path, blob: file.oldBlob, where: "old version") {
-                before[item.id] = item
-            }
-            if let path = file.newPath,
-               let item = reader.item(path: path, blob: new == .workdir ? nil : file.newBlob, where: "new version") {
-                after[item.id] = item
+            let item = file.oldPath.flatMap { reader.item(path: $0, blob: file.oldBlob, where: "old version") }
+            if let item { before[item.id] = item }
+            if let path = file.newPath {
+                if let now = reader.item(path: path, blob: new == .workdir ? nil : file.newBlob, where: "new version") {
+                    after[now.id] = now
+                } else if let item {
+                    kept.append(item)  // unreadable now (a warning says why): it keeps its last good state, as history does
+                }
             }
         }
+        for item in kept where after[item.id] == nil { after[item.id] = item }
         var changes: [ItemChange] = []
         for id in Set(before.keys).union(after.keys) {
             let change = ItemChange(id: id, before: before[id], after: after[id])
@@ -134,10 +137,7 @@ extension Workspace {
     /// The board as staged in the index (for the pre-commit hook): `board.yml` and every record.
     public func stagedSnapshot() throws -> BoardSnapshot {
         guard let repository else { throw BoardError.usage("the board is not in a Git repository") }
-        guard let configData = try repository.file(repoPrefix + BoardConfig.fileName, at: .index) else {
-            throw BoardError.usage("\(BoardConfig.fileName) is not staged")
-        }
-        let config = try BoardConfig(data: configData)
+        let config = try Self.stagedConfig(repository, prefix: repoPrefix)
         var loaded: [RecordKind: LoadResult] = [:]
         for kind in RecordKind.allCases {
             var result = LoadResult(records: [], diagnostics: [])

@@ -47,13 +47,13 @@ public enum Hooks {
 }
 
 extension Workspace {
-    /// The folder Git runs hooks from: `core.hooksPath` or `.git/hooks`.
+    /// The folder Git runs hooks from: `core.hooksPath` or `.git/hooks` (the main one, for a linked work tree too).
     var hooksFolder: String {
         guard let repository else { return "" }
         if let custom = repository.config("core.hooksPath"), !custom.isEmpty {
             return custom.hasPrefix("/") ? custom : (repository.workdir ?? repository.gitDir) + custom
         }
-        return repository.gitDir + "hooks"
+        return repository.commonDir + "hooks"
     }
 
     /// Installs board's hooks. A hook the user already has is kept: it is moved to

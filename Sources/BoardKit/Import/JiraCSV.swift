@@ -27,6 +27,9 @@ public struct JiraCSVImport {
 
     static func read(_ text: String, path: String) throws -> Table {
         let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        if let line = unclosedQuoteLine(text) {
+            throw BoardError.invalidFile(Diagnostic(path: path, line: line, message: "invalid CSV: a quoted field is never closed"))
+        }
         let reader: CSVReader
         do { reader = try CSVReader(string: text) } catch {
             throw BoardError.invalidFile(Diagnostic(path: path, line: 1, message: "invalid CSV: \(error)"))
@@ -42,6 +45,22 @@ public struct JiraCSVImport {
             throw BoardError.invalidFile(Diagnostic(path: path, line: 1, message: "no \(column) column: not a Jira CSV export"))
         }
         return table
+    }
+
+    /// The line where a quoted field opens that no quote closes: the CSV reader would take the
+    /// rest of the file as that one field. (`""` inside a quoted field closes and re-opens it.)
+    static func unclosedQuoteLine(_ text: String) -> Int? {
+        var line = 1, opened = 1, quoted = false, previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\"") {
+                quoted.toggle()
+                if quoted && previous != UInt8(ascii: "\"") { opened = line }
+            } else if byte == UInt8(ascii: "\n") {
+                line += 1
+            }
+            previous = byte
+        }
+        return quoted ? opened : nil
     }
 
     public func run(on workspace: Workspace, dryRun: Bool = false, options: WriteOptions = WriteOptions()) throws -> ImportResult {
@@ -110,7 +129,9 @@ public struct JiraCSVImport {
             }
             let status = importer.status(table.value(row, "Status") ?? "", fallback: category)
             let isDone = workspace.config.isDone(status)
-            let points = table.values(row, pointsColumns).first.flatMap { Double($0) }.map { importer.points($0, source: key) }
+            let pointsText = table.values(row, pointsColumns).first
+            let points = pointsText.flatMap { Double($0) }.map { importer.points($0, source: key) }
+            if let pointsText, points == nil { importer.unmapped("points", "\(key): \(pointsText)", "(dropped: not a number)") }
             let created = Self.day(table.value(row, "Created"), key, "created", importer)
             let issueSprints = table.values(row, ["Sprint"]).map(Self.sprint)
             for (n, sprint) in issueSprints.enumerated() {

@@ -89,8 +89,8 @@ public struct BoardConfig: Codable, Sendable, Equatable {
             throw BoardError.invalidFile(Diagnostic(path: path, line: FrontMatterDocument.lineOfInvalidUTF8([UInt8](data)[...]),
                                                     message: "not valid UTF-8"))
         }
-        if FrontMatterDocument.hasAnchors(text) {
-            throw BoardError.invalidFile(Diagnostic(path: path, line: 1, message: "YAML anchors and aliases are not allowed"))
+        if let line = FrontMatterDocument.anchorLine(text) {
+            throw BoardError.invalidFile(Diagnostic(path: path, line: line + 1, message: "YAML anchors and aliases are not allowed"))
         }
         do {
             // Composed with the basic resolver, as front matter is: the decoder's own parse builds

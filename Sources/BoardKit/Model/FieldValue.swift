@@ -119,3 +119,25 @@ public enum FieldValue: @unchecked Sendable {
         }
     }
 }
+
+extension Node {
+    /// The value on one line for people (`board show`): a list as `a, b`, a nested mapping as
+    /// `{key: value, ...}` in the file's order.
+    public var displayText: String { Self.display(self, nested: false) }
+
+    private static func display(_ node: Node, nested: Bool) -> String {
+        switch node {
+        case .mapping(let map):
+            return "{" + map.map { "\(display($0.key, nested: true)): \(display($0.value, nested: true))" }.joined(separator: ", ") + "}"
+        case .sequence(let seq):
+            let list = seq.map { display($0, nested: true) }.joined(separator: ", ")
+            return nested ? "[" + list + "]" : list
+        default:
+            switch node.plainValue {
+            case let number as Double: return number.compact
+            case is NSNull: return ""
+            case let value: return "\(value)"
+            }
+        }
+    }
+}

@@ -214,8 +214,8 @@ public struct FrontMatterDocument: @unchecked Sendable {
     func parseFields(path: String, fast: Bool = true) throws -> [FlatFrontMatter.Field] {
         if fast, let flat = FlatFrontMatter.parse(lines) { return flat }
         let text = yamlText
-        if Self.hasAnchors(text) {
-            throw BoardError.invalidFile(Diagnostic(path: path, line: firstLine,
+        if let line = Self.anchorLine(text) {
+            throw BoardError.invalidFile(Diagnostic(path: path, line: firstLine + line,
                                                     message: "YAML anchors and aliases are not allowed in front matter"))
         }
         let root: Node?
@@ -253,13 +253,16 @@ public struct FrontMatterDocument: @unchecked Sendable {
     /// True when the YAML uses an anchor (`&a`) or alias (`*a`): an `&` or `*` where a node
     /// starts (after indentation, `- `, `? `, `: `, a tag, or `[`, `{`, `,` in a flow collection),
     /// outside quoted text, comments and block scalars. `Fish & chips` is plain text.
-    static func hasAnchors(_ text: String) -> Bool {
+    static func hasAnchors(_ text: String) -> Bool { anchorLine(text) != nil }
+
+    /// The 0-based line of the first anchor or alias in YAML text, nil if there is none.
+    static func anchorLine(_ text: String) -> Int? {
         // Without `&` or `*` there is nothing to look for (most files).
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "*") }) else { return false }
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "*") }) else { return nil }
         var quote: Character?  // an open quote, which may span lines
         var flowDepth = 0
         var blockIndent: Int?  // inside a block scalar (`|`, `>`): lines indented deeper are text
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+        for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let chars = Array(line)
             let indent = chars.prefix { $0 == " " }.count
             if let block = blockIndent {
@@ -283,7 +286,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
                 if ch == " " || ch == "\t" || ch == "\r" { previous = ch; continue }
                 if ch == "#" && (previous == " " || previous == "\t") { break scan }
                 if nodeStart {
-                    if ch == "&" || ch == "*" { return true }
+                    if ch == "&" || ch == "*" { return number }
                     if ch == "\"" || ch == "'" {
                         quote = ch
                         nodeStart = false
@@ -308,7 +311,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
                 previous = ch
             }
         }
-        return false
+        return nil
     }
 
     static func diagnostic(for error: YamlError, path: String, offset: Int) -> Diagnostic {
@@ -567,7 +570,7 @@ public struct YAMLPair: Equatable, Sendable {
     }
 }
 
-/// True for a calendar date written `YYYY-MM-DD`.
+/// True for a calendar date written `YYYY-MM-DD` (not 2026-02-30).
 public func isDate(_ s: String) -> Bool {
     // On bytes, no allocation: history reports call this for every item.
     var text = s
@@ -581,15 +584,17 @@ public func isDate(_ s: String) -> Bool {
             }
             return n
         }
-        guard digits(0..<4) != nil, let month = digits(5..<7), let day = digits(8..<10) else { return false }
-        return (1...12).contains(month) && (1...31).contains(day)
+        guard let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10), (1...12).contains(month) else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = month == 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].contains(month) ? 30 : 31
+        return (1...days).contains(day)
     }
 }
 
 extension Node {
-    /// The node's type as YAML 1.1 (Yams' default resolver) reads it: `.str` for quoted or
-    /// explicitly tagged strings; for plain scalars `.null`, `.bool`, `.int`, `.float`,
-    /// `.timestamp` or `.str`, decided by plain string tests rather than regular expressions.
+    /// The node's type as YAML 1.1 (Yams' default resolver) reads it, with YAML 1.2's booleans:
+    /// `.str` for quoted or explicitly tagged strings; for plain scalars `.null`, `.bool`, `.int`,
+    /// `.float`, `.timestamp` or `.str`, decided by plain string tests rather than regular expressions.
     public var resolvedTag: Tag.Name {
         guard case .scalar(let scalar) = self else { return Tag.Name(rawValue: tag.description) }
         if scalar.style != .plain { return .str }
@@ -608,8 +613,9 @@ extension Node {
         if s.utf8.count <= 5, !(s.utf8.first.map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ?? false) {
             switch s {
             case "", "~", "null", "Null", "NULL": return .null
-            case "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO",
-                 "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N":
+            // YAML 1.2's booleans only: `no` (Norway), `y`, `on` and `off` are text, as board's
+            // filters and `board.yml` read them.
+            case "true", "True", "TRUE", "false", "False", "FALSE":
                 return .bool
             case ".inf", ".Inf", ".INF", "+.inf", "-.inf", "+.Inf", "-.Inf", ".nan", ".NaN", ".NAN": return .float
             default: break
@@ -647,7 +653,7 @@ extension Node {
         switch classify(plain: s) {
         case .int: return Int(s).map(PlainJSON.int) ?? .string(s)
         case .float: return number(plainText: s).map(PlainJSON.double) ?? .string(s)  // JSON has no infinity or NaN
-        case .bool: return .bool(["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"].contains(s))
+        case .bool: return .bool(["true", "True", "TRUE"].contains(s))
         case .null: return .null
         default: return .string(s)
         }
@@ -676,7 +682,7 @@ extension Node {
             switch resolvedTag {
             case .int: return Int(scalar.string) ?? scalar.string
             case .float: return number.flatMap { $0.isFinite ? $0 : nil } ?? scalar.string  // JSON has no infinity or NaN
-            case .bool: return ["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"].contains(scalar.string)
+            case .bool: return ["true", "True", "TRUE"].contains(scalar.string)
             case .null: return NSNull()
             default: return scalar.string
             }

@@ -34,7 +34,8 @@ public struct Record: Sendable {
     public var title: String { string("title") ?? "" }
     public var type: String { string("type") ?? "" }
     public var status: String { string("status") ?? "" }
-    public var points: Double? { number("points") }
+    /// A quoted number (`points: "5"`) counts as that number, as history reads it; `board check` flags it.
+    public var points: Double? { number("points") ?? string("points").flatMap(Double.init).flatMap { $0.isFinite ? $0 : nil } }
     public var rank: Double? { number("rank") }
     public var assignee: String? { string("assignee") }
     public var tags: [String] { strings("tags") }

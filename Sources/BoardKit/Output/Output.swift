@@ -52,15 +52,18 @@ public struct Table {
     }
 
     /// A cell as one line a terminal shows as text: control characters (a newline, a tab, or an
-    /// escape sequence hidden in a title) are shown as `\u{7}`; the colour codes of Rainbow are kept.
-    public static func printable(_ s: String) -> String {
+    /// escape sequence hidden in a title) are shown as `\u{7}`. Colour codes are kept while Rainbow
+    /// colours (without colour, every one came from the text); `keepingColours: false` is for text
+    /// from files, before board colours it.
+    public static func printable(_ s: String, keepingColours: Bool? = nil) -> String {
         if isPlain(s) { return s }
+        let keepingColours = keepingColours ?? Terminal.colours
         let scalars = Array(s.unicodeScalars)
         var out = String.UnicodeScalarView()
         var i = 0
         while i < scalars.count {
             let scalar = scalars[i]
-            if scalar == "\u{1B}", i + 1 < scalars.count, scalars[i + 1] == "[",
+            if keepingColours, scalar == "\u{1B}", i + 1 < scalars.count, scalars[i + 1] == "[",
                let end = scalars[(i + 2)...].firstIndex(where: { !("0"..."9").contains($0) && $0 != ";" }), scalars[end] == "m" {
                 out.append(contentsOf: scalars[i...end])  // a colour (SGR) sequence
                 i = end + 1

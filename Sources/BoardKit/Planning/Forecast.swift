@@ -126,7 +126,7 @@ public struct ForecastResult: Sendable {
 
     public var jsonObject: [String: Any] {
         var object: [String: Any] = [
-            "question": question, "measure": measure, "trials": trials, "seed": NSNumber(value: seed),
+            "question": question, "measure": measure, "trials": trials, "seed": Int(exactly: seed).map { $0 as Any } ?? NSNumber(value: seed),  // an NSNumber 0 or 1 reads as a Bool
             "history": samples.map { ["id": $0.id, "completed": jsonNumber($0.points)] },
         ]
         if let iterations { object["iterations"] = iterations }

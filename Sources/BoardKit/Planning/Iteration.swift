@@ -116,7 +116,8 @@ public struct Iteration: Sendable {
         let map = record.document.value("capacity")?.plainValue as? [String: Any] ?? [:]
         var out: [Member] = (config.members ?? []).map { member in
             let own = map[member.name] as? [String: Any]
-            return Member(name: member.name, perDay: yamlNumber(own?["capacity"]) ?? member.capacity ?? 0,
+            // `name: {capacity, days_off}` or a bare number, the daily capacity.
+            return Member(name: member.name, perDay: yamlNumber(own?["capacity"]) ?? yamlNumber(map[member.name]) ?? member.capacity ?? 0,
                           daysOff: yamlStrings(own?["days_off"]))
         }
         for (name, value) in map.sorted(by: { $0.key < $1.key }) where !out.contains(where: { $0.name == name }) {
@@ -180,6 +181,16 @@ public struct Iteration: Sendable {
         }
         for day in daysOff where WorkCalendar.dayNumber(day) == nil {
             out.append(("days_off", "days_off: \(day) is not a date YYYY-MM-DD"))
+        }
+        let capacity = record.document.value("capacity")?.plainValue as? [String: Any] ?? [:]
+        for (name, value) in capacity.sorted(by: { $0.key < $1.key }) {
+            let own = value as? [String: Any]
+            if own.map({ $0["capacity"] != nil && yamlNumber($0["capacity"]) == nil }) ?? (yamlNumber(value) == nil) {
+                out.append(("capacity", "capacity of \(name) must be a number"))
+            }
+            for day in yamlStrings(own?["days_off"]) where WorkCalendar.dayNumber(day) == nil {
+                out.append(("capacity", "days_off of \(name): \(day) is not a date YYYY-MM-DD"))
+            }
         }
         return out
     }

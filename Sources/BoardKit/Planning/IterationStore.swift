@@ -20,11 +20,14 @@ public struct CloseResult: Sendable {
 }
 
 extension Workspace {
-    /// The next `S<n>` id: one more than the highest `S<number>` id so far.
+    /// The next `S<n>` id: one more than the highest `S<number>` id so far, or file `S<number>.md`
+    /// (one that cannot be read keeps its id).
     public func nextIterationID(among iterations: [Iteration]) -> String {
-        let numbers = iterations.compactMap { it -> Int? in
-            guard it.id.first == "S" || it.id.first == "s" else { return nil }
-            return Int(it.id.dropFirst())
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: absolute(RecordKind.iteration.folder))) ?? []
+        let ids = iterations.map(\.id) + files.filter { $0.hasSuffix(".md") }.map { String($0.dropLast(3)) }
+        let numbers = ids.compactMap { id -> Int? in
+            guard id.first == "S" || id.first == "s" else { return nil }
+            return Int(id.dropFirst())
         }
         return "S\((numbers.max() ?? 0) + 1)"
     }

@@ -78,6 +78,10 @@ extension Workspace {
             if target.state == .closed { throw BoardError.usage("iteration \(target.id) is closed") }
         } else {
             guard let first = all.first(where: { $0.state == .planned }) else {
+                // A planned iteration may be in a file that cannot be read: say so rather than "none".
+                if let broken = snapshot.loadDiagnostics.first(where: { $0.path.hasPrefix(RecordKind.iteration.folder + "/") }) {
+                    throw BoardError.invalidFile(broken)
+                }
                 throw BoardError.usage("no planned iteration; create one with `board iteration new`")
             }
             target = first
@@ -120,32 +124,35 @@ extension Workspace {
             taken.insert(item.id)
             plan.selected.append(Plan.Choice(id: item.id, title: item.title, points: item.points ?? 0, total: total, source: source))
         }
-        // Carried-over and already planned items first.
+        func skip(_ item: Record, _ reason: String, _ detail: String) {
+            plan.skipped.append(Plan.Skip(id: item.id, title: item.title, points: item.points, reason: reason, detail: detail))
+        }
+        /// Skips an item of a halted or on-hold objective: its work stops, wherever it is.
+        func skipIfHalted(_ item: Record) -> Bool {
+            guard snapshot.isHalted(item), let objective = item.objective else { return false }
+            skip(item, "objective halted", "objective \(objective) is halted")
+            return true
+        }
+        // Carried-over and already planned items first (a person put them there: no readiness check).
         let inside = items.filter { $0.iteration == target.id && !isDone($0) }
-        for item in inside where carried.contains(item.id) { take(item, "carried over") }
-        for item in inside where !carried.contains(item.id) { take(item, "planned") }
+        for item in inside where carried.contains(item.id) && !skipIfHalted(item) { take(item, "carried over") }
+        for item in inside where !carried.contains(item.id) && !skipIfHalted(item) { take(item, "planned") }
         // Then the backlog in rank order. Readiness may read an item's text: on all cores, ahead.
         let backlog = items.filter { !isDone($0) && ($0.iteration.map { $0.isEmpty || closed.contains($0) } ?? true) }
         let readiness = concurrentMap(backlog, readinessProblems)
         for (item, problems) in zip(backlog, readiness) {
-            func skip(_ reason: String, _ detail: String) {
-                plan.skipped.append(Plan.Skip(id: item.id, title: item.title, points: item.points, reason: reason, detail: detail))
-            }
-            if snapshot.isHalted(item), let objective = item.objective {
-                skip("objective halted", "objective \(objective) is halted")
-                continue
-            }
+            if skipIfHalted(item) { continue }
             if !problems.isEmpty {
-                skip("not ready", problems.joined(separator: ", "))
+                skip(item, "not ready", problems.joined(separator: ", "))
                 continue
             }
             if let blocker = item.dependsOn.first(where: { !taken.contains($0) && !(byID[$0].map(isDone) ?? false) }) {
-                skip("blocked by \(blocker)", byID[blocker] == nil ? "\(blocker) does not exist" : "\(blocker) is neither done nor planned")
+                skip(item, "blocked by \(blocker)", byID[blocker] == nil ? "\(blocker) does not exist" : "\(blocker) is neither done nor planned")
                 continue
             }
             let points = item.points ?? 0
             if points > forecast - total + 1e-9 {
-                skip("too big", "\(points.compact) points, \(oneDecimal(max(0, forecast - total))) left")
+                skip(item, "too big", "\(points.compact) points, \(oneDecimal(max(0, forecast - total))) left")
                 continue
             }
             take(item, "backlog")

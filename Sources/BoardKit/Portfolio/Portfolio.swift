@@ -45,6 +45,10 @@ public struct PortfolioConfig: Codable, Sendable {
         let text = String(decoding: data, as: UTF8.self)
         do {
             self = try YAMLDecoder().decode(PortfolioConfig.self, from: text)
+        } catch let error as YamlError {
+            throw BoardError.invalidFile(FrontMatterDocument.diagnostic(for: error, path: path, offset: 0))
+        } catch DecodingError.dataCorrupted(let context) where context.underlyingError is YamlError {
+            throw BoardError.invalidFile(FrontMatterDocument.diagnostic(for: context.underlyingError as! YamlError, path: path, offset: 0))
         } catch let error as DecodingError {
             throw BoardError.invalidFile(Diagnostic(path: path, line: nil, message: BoardConfig.describe(error)))
         } catch {
@@ -273,8 +277,8 @@ public final class Portfolio {
     }
 
     /// Every member's status row (concurrently), in the order of `portfolio.yml`. A row read from
-    /// a commit is cached in `.git/board-portfolio/NAME.status.json`, keyed by the commit, today
-    /// and the portfolio objectives' statuses, so a second run reads no member again.
+    /// a commit is cached in `.git/board-portfolio/NAME.status.json`, keyed by the commit, where in
+    /// it the board is, today and the portfolio objectives' statuses, so a second run reads no member again.
     public func statusRows() -> [MemberStatus] {
         let objectives = self.objectives
         let halting = objectives.map { "\($0.id)=\($0.status)" }.sorted().joined(separator: ",")
@@ -284,7 +288,9 @@ public final class Portfolio {
             var row: MemberStatus
             do {
                 let source = try portfolio.source(member)
-                let key = source.commit.map { "v2 \($0.hex) \(Workspace.today) \(halting)" }
+                // Where the board is read matters as much as the commit (a member's `folder:` may change).
+                let place = [member.path, member.url, member.branch, member.folder].map { $0 ?? "" }.joined(separator: "\u{1}")
+                let key = source.commit.map { "v3 \($0.hex) \(Workspace.today) \(halting) \(place)" }
                 let file = portfolio.cacheFolder.map { $0 + "/" + member.name + ".status.json" }
                 if let key, let file, let data = FileManager.default.contents(atPath: file),
                    let cached = try? JSONDecoder().decode(CachedStatus.self, from: data), cached.key == key {

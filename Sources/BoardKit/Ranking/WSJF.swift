@@ -27,10 +27,15 @@ public struct WSJFOrder {
         unscored = order.drop { scores[$0] != nil }.map { items[$0] }
     }
 
-    /// Positions in WSJF order: highest score first (ties keep their order), unscored last.
-    public static func order(_ scores: [Double?]) -> [Int] {
-        let scored = scores.indices.filter { scores[$0] != nil }.sorted { (scores[$1]!, $0) < (scores[$0]!, $1) }
-        return scored + scores.indices.filter { scores[$0] == nil }
+    /// Positions in WSJF order: highest score first (ties keep their order), unscored last; with
+    /// `done`, the done items come after every open one, in the same order among themselves.
+    public static func order(_ scores: [Double?], done: [Bool]? = nil) -> [Int] {
+        func group(_ i: Int) -> Int { (done?[i] == true ? 2 : 0) + (scores[i] == nil ? 1 : 0) }
+        return scores.indices.sorted { a, b in
+            if group(a) != group(b) { return group(a) < group(b) }
+            if let x = scores[a], let y = scores[b], x != y { return x > y }
+            return a < b
+        }
     }
 
     public var items: [Record] { scored.map(\.item) + unscored }

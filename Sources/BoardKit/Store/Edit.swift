@@ -39,6 +39,9 @@ public struct EditSession {
     public let message: String
     /// Asked after an invalid save; returns true to re-open the editor.
     public var askToRetry: (Diagnostic) -> Bool = { _ in false }
+    /// The file was written for this edit and is not committed (`board add --edit`): an aborted
+    /// edit removes it, so that nothing is added.
+    public var isNew = false
 
     public init(workspace: Workspace, path: String, options: WriteOptions, message: String) {
         self.workspace = workspace
@@ -57,6 +60,15 @@ public struct EditSession {
 
     @discardableResult
     public func run() throws -> Record {
+        do {
+            return try edit()
+        } catch {
+            if isNew { try? FileManager.default.removeItem(atPath: workspace.absolute(path)) }
+            throw error
+        }
+    }
+
+    private func edit() throws -> Record {
         let original = try workspace.readForWrite(path)
         let originalData = original.document.data
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("board-edit-\(UUID().uuidString)")
@@ -88,7 +100,7 @@ public struct EditSession {
             } catch BoardError.invalidFile(let diagnostic) {
                 if !askToRetry(diagnostic) {
                     throw BoardError.invalidFile(Diagnostic(path: diagnostic.path, line: diagnostic.line,
-                                                            message: diagnostic.message + " (edit aborted; the file is unchanged)"))
+                                                            message: diagnostic.message + (isNew ? " (edit aborted; nothing was added)" : " (edit aborted; the file is unchanged)")))
                 }
             }
         }

@@ -227,6 +227,9 @@ extension Workspace {
 
     /// Checks a value against the board's rules for known keys of a kind of record.
     public func validate(_ key: String, _ value: YAMLValue, kind: RecordKind = .item) throws {
+        if kind == .objective, ["kpi.baseline", "kpi.target", "kpi.current"].contains(key) {
+            guard case .number = value else { throw BoardError.usage("\(key)=\(value.rendered): expected a number") }
+        }
         switch (key, value) {
         case ("status", .string(let s)) where kind == .objective:
             if !objectiveStatuses.contains(s) {

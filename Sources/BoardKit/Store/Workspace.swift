@@ -71,8 +71,9 @@ public final class Workspace {
         return repository.map { ($0.gitDir, repoPrefix) }
     }()
 
-    /// Finds the board folder at or above `directory` and reads its `board.yml`.
-    public static func open(directory: String) throws -> Workspace {
+    /// Finds the board folder at or above `directory` and reads its `board.yml`: the staged one
+    /// with `staged` (`board check --staged` checks the index, whatever the work tree holds).
+    public static func open(directory: String, staged: Bool = false) throws -> Workspace {
         var url = URL(fileURLWithPath: directory).standardizedFileURL.resolvingSymlinksInPath()
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue else {
@@ -85,9 +86,24 @@ public final class Workspace {
             }
             url = parent
         }
+        if staged {
+            guard let repository = try? Repository.discover(from: url.path) else {
+                throw BoardError.usage("the board is not in a Git repository")
+            }
+            let prefix = Self.prefix(of: url.path, in: repository.workdir.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path })
+            return Workspace(root: url.path, config: try stagedConfig(repository, prefix: prefix), repository: repository)
+        }
         let configPath = url.appendingPathComponent(BoardConfig.fileName).path
         let data = try readFile(configPath, display: BoardConfig.fileName)
         return Workspace(root: url.path, config: try BoardConfig(data: data))
+    }
+
+    /// The `board.yml` in the index.
+    static func stagedConfig(_ repository: Repository, prefix: String) throws -> BoardConfig {
+        guard let data = try repository.file(prefix + BoardConfig.fileName, at: .index) else {
+            throw BoardError.usage("\(BoardConfig.fileName) is not staged")
+        }
+        return try BoardConfig(data: data)
     }
 
     /// Today's date as `YYYY-MM-DD`; `BOARD_TODAY` overrides it (for tests and reproducible runs).
@@ -324,8 +340,10 @@ public final class Workspace {
             return record
         }
         // A file named for the id that cannot be read: say why, rather than "no such item".
-        if let broken = loaded.diagnostics.first(where: {
-            $0.path.split(separator: "/").last?.lowercased().hasPrefix(id.lowercased() + "-") ?? false
+        // Items are `ID-slug.md`, iterations `ID.md`.
+        let name = id.lowercased()
+        if let broken = loaded.diagnostics.first(where: { d in
+            d.path.split(separator: "/").last.map { $0.lowercased() }.map { $0.hasPrefix(name + "-") || $0 == name + ".md" } ?? false
         }) {
             throw BoardError.invalidFile(broken)
         }

@@ -50,8 +50,10 @@ extension Board {
             item.rank = try rankPosition(rank)
             var record = try workspace.addItem(item, options: edit ? WriteOptions(commit: false) : write.options)
             if edit {
-                record = try EditSession(workspace: workspace, path: record.path, options: write.options,
-                                         message: "board: add \(record.id) \"\(record.title)\"").run()
+                var session = EditSession(workspace: workspace, path: record.path, options: write.options,
+                                          message: "board: add \(record.id) \"\(record.title)\"")
+                session.isNew = true
+                record = try session.run()
             }
             if output.json {
                 print(renderJSON(record.jsonObject))

@@ -13,7 +13,7 @@ extension Board {
         var staged = false
 
         func run() throws {
-            let workspace = try global.workspace()
+            let workspace = try global.workspace(staged: staged)
             let snapshot = staged ? try workspace.stagedSnapshot() : workspace.snapshot()
             keepUntilExit(snapshot)
             let diagnostics = Checker.check(snapshot)

@@ -24,7 +24,10 @@ extension Board {
             let filter = filters.filter
             // Indices, not copies: each copy of a record retains all its parts (10,000 items).
             var order = Workspace.backlogOrder(records).filter { filter.matches(records[$0]) }
-            if byWSJF { order = WSJFOrder.order(order.map { records[$0].wsjf }).map { order[$0] } }
+            if byWSJF {
+                let done = order.map { workspace.config.isDone(records[$0].status) }
+                order = WSJFOrder.order(order.map { records[$0].wsjf }, done: done).map { order[$0] }
+            }
             if output.json {
                 Pager.write(renderJSON(records: order.map { records[$0] },
                                        extra: byWSJF ? order.map { ["wsjf": records[$0].wsjf ?? NSNull()] } : nil))
@@ -53,9 +56,13 @@ extension Board {
         }
 
         /// Borrowed, not copied: a copy retains every part of a record.
+        /// With colours on, text from the file is made printable here: the table keeps colour codes.
         func row(_ item: borrowing Record, _ config: BoardConfig, colours: Bool) -> [String] {
-            [item.id, item.type, colours ? colouredStatus(item.status, config.category(of: item.status)) : item.status,
-             item.points?.compact ?? "", item.assignee ?? "", item.iteration ?? "", item.title]
+            let cells = [item.id, item.type, item.status, item.points?.compact ?? "", item.assignee ?? "", item.iteration ?? "", item.title]
+            guard colours else { return cells }
+            var printable = cells.map { Table.printable($0, keepingColours: false) }
+            printable[2] = colouredStatus(printable[2], config.category(of: item.status))
+            return printable
         }
     }
 }

@@ -136,16 +136,7 @@ extension Board {
 
             func run() throws {
                 let portfolio = try BoardKit.Portfolio.open(directory: global.startDirectory)
-                var boards: [MemberBoard] = []
-                var failed = false
-                for (member, result) in portfolio.readAll() {
-                    switch result {
-                    case .success(let board): boards.append(board)
-                    case .failure(let error):
-                        failed = true
-                        printError("\(member.name): error: \(memberMessage(error))")
-                    }
-                }
+                let (boards, failed) = readBoards(portfolio)
                 let report = PortfolioObjectives(objectives: portfolio.objectives, boards: boards)
                 if output.json {
                     print(renderJSON([
@@ -193,17 +184,34 @@ extension Board {
 
             func run() throws {
                 let portfolio = try BoardKit.Portfolio.open(directory: global.startDirectory)
-                let boards = portfolio.readAll().compactMap { try? $0.result.get() }
+                let (boards, failed) = readBoards(portfolio)
                 let report = PortfolioReport(name: portfolio.config.name, members: portfolio.statusRows(),
                                              objectives: PortfolioObjectives(objectives: portfolio.objectives, boards: boards))
                 let text = format == .html ? report.html : report.markdown
-                guard let output else {
+                if let output {
+                    try atomicWrite(Data(text.utf8), to: URL(fileURLWithPath: output, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).path)
+                    if !global.quiet { printError("wrote \(output)") }
+                } else {
                     print(text, terminator: "")
-                    return
                 }
-                try atomicWrite(Data(text.utf8), to: URL(fileURLWithPath: output, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).path)
-                if !global.quiet { printError("wrote \(output)") }
+                // The report shows a member that cannot be read with its problem; the exit code says so too.
+                if failed { throw ExitCode(1) }
             }
         }
     }
+}
+
+/// Every member board that can be read; each one that cannot is reported on stderr.
+private func readBoards(_ portfolio: BoardKit.Portfolio) -> (boards: [MemberBoard], failed: Bool) {
+    var boards: [MemberBoard] = []
+    var failed = false
+    for (member, result) in portfolio.readAll() {
+        switch result {
+        case .success(let board): boards.append(board)
+        case .failure(let error):
+            failed = true
+            printError("\(member.name): error: \(memberMessage(error))")
+        }
+    }
+    return (boards, failed)
 }

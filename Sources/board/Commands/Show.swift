@@ -39,9 +39,9 @@ extension Board {
 
 /// A record's fields as an aligned table (except `skipping` keys), its path and its text.
 func recordText(_ record: Record, skipping: [String] = []) -> String {
-    var text = "\(Table.printable(record.id).bold)  \(Table.printable(record.title))\n"
+    var text = "\(Table.printable(record.id, keepingColours: false).bold)  \(Table.printable(record.title, keepingColours: false))\n"
     let rows = record.document.fields.filter { !(["id", "title"] + skipping).contains($0.key) }.map { field -> [String] in
-        [field.key + ":", describe(field.value.plainValue)]
+        [Table.printable(field.key, keepingColours: false) + ":", Table.printable(field.value.displayText, keepingColours: false)]
     }
     text += Table(headers: ["", ""], rows: rows, rightAligned: []).render() + "\n"
     text += "path: \(record.path)".dim
@@ -50,11 +50,3 @@ func recordText(_ record: Record, skipping: [String] = []) -> String {
     return text
 }
 
-private func describe(_ value: Any) -> String {
-    switch value {
-    case let list as [Any]: return list.map { describe($0) }.joined(separator: ", ")
-    case let number as Double: return number.compact
-    case is NSNull: return ""
-    default: return "\(value)"
-    }
-}

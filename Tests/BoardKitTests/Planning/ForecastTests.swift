@@ -108,6 +108,11 @@ import Testing
         // Repeatable: the default seed gives the same output every time.
         let once = try sandbox.board("forecast", "--points", "40", in: dir).stdout
         #expect(once == (try sandbox.board("forecast", "--points", "40", in: dir).stdout) && !once.isEmpty)
+        // The seed is written as a number, 0 and 1 too (an NSNumber of either reads as a Bool).
+        for seed in ["0", "1", "7"] {
+            let json = try sandbox.board("forecast", "--points", "40", "--seed", seed, "--format", "json", in: dir).stdout
+            #expect(json.contains("\"seed\" : \(seed),"), "\(json)")
+        }
         #expect(try sandbox.board("forecast", "--points", "5", "--items", "2", in: dir).status == 2)
         // An open iteration is the first future one: 5 points always take 1 iteration (every sample is ≥ 5),
         // which is S3, ending 2026-02-15.

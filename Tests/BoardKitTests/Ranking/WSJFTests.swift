@@ -66,12 +66,12 @@ import Testing
     @Test func listSortedByWSJFShowsTheScoreColumn() throws {
         let sandbox = try Sandbox()
         let dir = try fixtureBoard(sandbox)
-        // The list sorts every listed item, done ones too: G 63 first.
+        // The list sorts every listed item, done ones after the open ones: G (done) scores 63 but comes last.
         let table = try sandbox.board("list", "--sort", "wsjf", in: dir).stdout.split(separator: "\n").map(String.init)
         #expect(table[0].contains("WSJF"))
         let cells = table.dropFirst().map { $0.split(separator: " ").map(String.init) }
-        #expect(cells.map { $0[0] } == ["B-g", "B-h", "B-f", "B-b", "B-c", "B-a", "B-d", "B-e"])
-        #expect(cells.map { $0[4] } == ["63", "3.33", "3", "3", "2", "2", "unscored", "unscored"])
+        #expect(cells.map { $0[0] } == ["B-h", "B-f", "B-b", "B-c", "B-a", "B-d", "B-e", "B-g"])
+        #expect(cells.map { $0[4] } == ["3.33", "3", "3", "2", "2", "unscored", "unscored", "63"])
         let json = try sandbox.json(try sandbox.board("list", "--sort", "wsjf", "--status", "backlog", "--format", "json", in: dir)) as! [[String: Any]]
         #expect(json.map { $0["id"] as? String } == ["B-h", "B-f", "B-b", "B-c", "B-a", "B-d", "B-e"])
         #expect(json[1]["wsjf"] as? Double == 3)
