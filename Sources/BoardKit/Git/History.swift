@@ -167,6 +167,13 @@ extension Repository {
 
     /// Commits reachable from `tip`, oldest first (parents before children, then by time), leaving out those reachable from `hidden`.
     /// `firstParent` follows only the first parent of merges (the branch's own line).
+    /// Refuses a shallow clone (`git clone --depth`), whose walks would stop at commits whose parents
+    /// are missing: history reports need the whole history.
+    func requireFullHistory() throws {
+        guard git_repository_is_shallow(pointer) == 1 else { return }
+        throw BoardError.usage("this is a shallow clone, so its history is incomplete; run `git fetch --unshallow` first")
+    }
+
     public func walk(from tip: OID, hiding hidden: OID? = nil, firstParent: Bool = true) throws -> [OID] {
         var walker: OpaquePointer?
         try GitError.check(git_revwalk_new(&walker, pointer), "cannot walk history")

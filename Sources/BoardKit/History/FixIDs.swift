@@ -25,6 +25,7 @@ extension Workspace {
         guard let repository else { throw BoardError.usage("the board is not in a Git repository") }
         // The commit that first added each file, found by walking all parents oldest first.
         var addedBy: [String: (OID, Date)] = [:]
+        try repository.requireFullHistory()
         let commits = try repository.walk(from: try repository.resolve("HEAD"), firstParent: false)
         for oid in commits {
             let info = try repository.commitInfo(oid)

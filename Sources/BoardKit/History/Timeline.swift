@@ -347,6 +347,7 @@ extension Workspace {
         guard let repository else { throw BoardError.usage("the board is not in a Git repository") }
         if case .unborn = try repository.head(), revision == "HEAD" { return Timeline() }
         let tip = try repository.resolve(revision)
+        try repository.requireFullHistory()
         let full = TimelineCache(gitDir: repository.gitDir, prefix: repoPrefix, allParents: allParents)
         let window = TimelineCache(gitDir: repository.gitDir, prefix: repoPrefix, allParents: allParents, window: true)
         var timeline = Timeline()

@@ -390,15 +390,20 @@ public struct FrontMatterDocument: @unchecked Sendable {
     // MARK: Editing
 
     /// Sets a top-level key to a value, replacing only that key's lines
-    /// (keeping a trailing comment on a one-line value), or appending the key.
-    public mutating func set(_ key: String, _ value: YAMLValue) {
+    /// (keeping a trailing comment on a one-line value), or appending the key. With
+    /// `keepingFlowStyle`, a value written on one line (`{a: 1}`, `[x]`) stays on one line.
+    public mutating func set(_ key: String, _ value: YAMLValue, keepingFlowStyle: Bool = false) {
         materialize()
         let eol = crlf ? "\r" : ""
         var newLines = value.lines(key: key).map { $0 + eol }
         if let index = keys.firstIndex(of: key) {
             let range = span(ofFieldAt: index)
+            if keepingFlowStyle, range.count == 1,
+               lines[range.lowerBound].drop(while: { $0 != ":" }).dropFirst().drop(while: { $0 == " " }).first.map("[{".contains) == true {
+                newLines = ["\(key): \(value.rendered)" + eol]
+            }
             if range.count == 1, newLines.count == 1, let comment = Self.trailingComment(lines[range.lowerBound]) {
-                newLines[0] = String(newLines[0].dropLast(eol.count)) + " " + comment + eol
+                newLines[0] = String(newLines[0].dropLast(eol.count)) + comment + eol
             }
             storage.lines.replaceSubrange(range, with: newLines)
         } else {
@@ -406,6 +411,33 @@ public struct FrontMatterDocument: @unchecked Sendable {
             storage.lines.insert(contentsOf: newLines, at: insertAt)
         }
         reindex()
+    }
+
+    /// Sets (or, for nil, removes) keys inside the block mapping of a top-level key, rewriting only
+    /// their lines, so that comments and the block's other lines stay as they are. False, changing
+    /// nothing, when the value is no block mapping indented one way (a one-line `{...}`, say), or
+    /// would be left empty: the caller then rewrites the whole value.
+    public mutating func setNested(_ key: String, _ changes: [(key: String, value: YAMLValue?)]) -> Bool {
+        materialize()
+        guard let index = keys.firstIndex(of: key), case .node(.mapping) = values[index] else { return false }
+        let range = span(ofFieldAt: index)
+        let eol = crlf ? "\r" : ""
+        let block = lines[(range.lowerBound + 1)..<range.upperBound].map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+        func isBlank(_ line: String) -> Bool { line.allSatisfy { $0 == " " || $0 == "\t" } }
+        let indent = block.first { !isBlank($0) }?.prefix { $0 == " " }.count ?? 0
+        let pad = String(repeating: " ", count: indent)
+        guard indent > 0, block.allSatisfy({ isBlank($0) || $0.hasPrefix(pad) }) else { return false }
+        let text = "---\n" + block.map { isBlank($0) ? "" : String($0.dropFirst(indent)) + "\n" }.joined() + "---\n"
+        guard var inner = try? FrontMatterDocument(data: Data(text.utf8), path: "") else { return false }
+        for (key, value) in changes {
+            if let value { inner.set(key, value) } else { inner.remove(key) }
+        }
+        inner.materialize()
+        guard !inner.keys.isEmpty else { return false }
+        storage.lines.replaceSubrange((range.lowerBound + 1)..<range.upperBound,
+                                      with: inner.lines.map { ($0.isEmpty ? "" : pad + $0) + eol })
+        reindex()
+        return true
     }
 
     /// Removes a top-level key and its value lines.
@@ -445,7 +477,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
         if let fields = try? parseFields(path: "") { setFields(fields) }
     }
 
-    /// ` # comment` at the end of a simple `key: value` line, if any: a `#` after a space,
+    /// ` # comment` at the end of a simple `key: value` line, with the spaces before it, if any: a `#` after a space,
     /// outside quoted text (which may itself hold ` #`, quotes or brackets).
     static func trailingComment(_ line: String) -> String? {
         let content = line.hasSuffix("\r") ? String(line.dropLast()) : line
@@ -465,7 +497,9 @@ public struct FrontMatterDocument: @unchecked Sendable {
             } else if (ch == "\"" || ch == "'") && " \t[{,".contains(previous) {
                 quote = ch
             } else if ch == "#" && (previous == " " || previous == "\t") {
-                return String(chars[i...]).trimmingCharacters(in: .whitespaces)
+                var start = i  // the spaces before it too, as they were
+                while start > 0 && (chars[start - 1] == " " || chars[start - 1] == "\t") { start -= 1 }
+                return String(String(chars[start...]).reversed().drop { $0 == " " || $0 == "\t" }.reversed())
             }
             previous = ch
             i += 1

@@ -191,6 +191,7 @@ extension Workspace {
                 guard case .map(var pairs) = current == .null ? .map([]) : current else {
                     throw BoardError.usage("\(key): \(outer) is not a mapping")
                 }
+                let before = pairs
                 pairs.removeAll { $0.key == inner && value == nil }
                 if let value {
                     if let i = pairs.firstIndex(where: { $0.key == inner }) { pairs[i].value = value } else { pairs.append(YAMLPair(inner, value)) }
@@ -198,7 +199,11 @@ extension Workspace {
                         pairs = KPI.recordingMeasurement(n, on: Workspace.today, in: pairs)
                     }
                 }
-                record.set(outer, .map(pairs))
+                // Only the lines of the keys that changed, where the block allows it (comments stay).
+                let changed: [(key: String, value: YAMLValue?)] =
+                    before.filter { old in !pairs.contains { $0.key == old.key } }.map { ($0.key, nil) }
+                    + pairs.filter { new in !before.contains { $0 == new } }.map { ($0.key, $0.value) }
+                if !record.document.setNested(outer, changed) { record.document.set(outer, .map(pairs), keepingFlowStyle: true) }
             }
         }
     }

@@ -313,6 +313,49 @@ import Testing
         #expect(words.points == nil && ItemState(words).points == nil)
     }
 
+    /// `set KEY.SUB=VALUE` rewrote the whole mapping KEY, dropping its comments and its one-line style.
+    @Test func nestedSetsKeepTheMappingsOtherLines() throws {
+        let text = "---\nid: B-1\nmeta: {a: 1, b: 2}  # keep\nowner:\n  name: carol   # product owner\n  # the team\n  team: pay\n  old: x\nafter: 1\n---\nbody\n"
+        var doc = try FrontMatterDocument(data: Data(text.utf8), path: "backlog/B-1-x.md")
+        let nested = doc.setNested("owner", [("team", .string("web")), ("old", nil), ("new", .number(3))])
+        let oneLine = doc.setNested("meta", [("a", .number(5))])  // one line: the caller keeps it on one line
+        #expect(nested && !oneLine)
+        doc.set("meta", .map([YAMLPair("a", .number(5)), YAMLPair("b", .number(2))]), keepingFlowStyle: true)
+        #expect(String(decoding: doc.data, as: UTF8.self) ==
+                "---\nid: B-1\nmeta: {a: 5, b: 2}  # keep\nowner:\n  name: carol   # product owner\n  # the team\n  team: web\n  new: 3\nafter: 1\n---\nbody\n")
+        // Through the command, with a KPI measurement recorded beside the comment.
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        let id = addedID(try sandbox.board("objective", "add", "G", "--status", "active", "--kpi", "S", "--baseline", "20",
+                                           "--target", "60", "--current", "30", in: dir))
+        let path = try sandbox.git("-C", dir, "ls-files", "objectives/\(id)-*").trimmingCharacters(in: .whitespacesAndNewlines)
+        try sandbox.write(try sandbox.read(path, in: dir).replacingOccurrences(of: "  baseline: 20\n", with: "  baseline: 20   # 2025 survey\n"),
+                          to: path, in: dir)
+        #expect(try sandbox.board("objective", "set", id, "kpi.current=35", in: dir, environment: ["BOARD_TODAY": "2026-03-09"]).status == 0)
+        let after = try sandbox.read(path, in: dir)
+        #expect(after.contains("  baseline: 20   # 2025 survey\n  target: 60\n  current: 35\n"), "\(after)")
+        #expect(after.contains("    - {date: 2026-03-09, value: 35}\n"))
+    }
+
+    /// In a shallow clone (CI's default) history commands failed with "object not found".
+    @Test func historyInAShallowCloneSaysWhatIsMissing() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        #expect(try sandbox.board("add", "One", "--points", "3", in: dir).status == 0)
+        #expect(try sandbox.board("iteration", "new", "--start", "2026-03-02", in: dir).status == 0)
+        #expect(try sandbox.board("iteration", "start", "S1", in: dir).status == 0)
+        let shallow = sandbox.path("shallow")
+        try sandbox.git("clone", "-q", "--depth", "1", "file://" + dir, shallow)
+        for command in [["flow"], ["flow", "--all-parents"], ["burndown", "S1"], ["scope", "S1"]] {
+            let result = try sandbox.board(command, in: shallow)
+            #expect(result.status == 2 && result.stderr.contains("shallow clone") && result.stderr.contains("git fetch --unshallow"),
+                    "\(command): \(result.stderr)")
+        }
+        // What needs no history still works.
+        #expect(try sandbox.board("list", in: shallow).status == 0)
+        #expect(try sandbox.board("velocity", in: shallow).status == 0)
+    }
+
     /// `list --sort wsjf` put a done item with a high score above the open ones.
     @Test func wsjfOrderPutsDoneItemsLast() {
         // Scores: open 3, open unscored, done 63, done unscored, open 5.
