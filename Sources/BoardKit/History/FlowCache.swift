@@ -13,7 +13,7 @@ struct FlowCache {
         // NUL and SOH cannot be in a status name (YAML has no such printable character).
         let workflow = config.statuses.map { "\($0.name)\u{1}\($0.category.rawValue)" }.joined(separator: "\u{1}\u{1}")
         key = [allParents ? "all" : "first", prefix, tip, workflow].joined(separator: "\u{0}")
-        file = gitDir + "board-cache/flow-v1-\(allParents ? "all" : "first")-\(name).bin"
+        file = gitDir + "board-cache/flow-v2-\(allParents ? "all" : "first")-\(name).bin"
     }
 
     func load() -> FlowSummary? { readBytes(file).flatMap { Self.decode($0, key: key) } }

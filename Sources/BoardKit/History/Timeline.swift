@@ -181,6 +181,10 @@ public struct Timeline: Codable, Sendable, Equatable {
     /// Nil when the walk began at the first commit. Otherwise the first entry is a snapshot of
     /// every item at a later commit, and `everSeen` and `firstSeen` know only what came since.
     public var base: TimelineBase?
+    /// Files at the last commit walked that hold the id of an item another, older file holds (a
+    /// copy, or two clones merged): the item stays the older file's, and a twin takes its place
+    /// only when that file goes. `board check` reports such ids; `board fix-ids` renumbers them.
+    public var twins: [ItemState] = []
 
     /// True when this timeline gives the same reports on `iteration` as a walk from the first
     /// commit: the iteration's commitment was recorded after the snapshot, and the snapshot's
@@ -453,16 +457,39 @@ struct TimelineFold {
             let old = file.oldPath.flatMap { path in reader.item(path: path, blob: file.oldBlob, where: "before \(info.short)") }
             let new = file.newPath.flatMap { path in reader.item(path: path, blob: file.newBlob, where: label) }
             if file.newPath != nil && new == nil { continue }  // unreadable now: keep what we knew
-            let oldID = old?.id ?? file.oldPath.flatMap { pathToID[reader.boardPath($0)] }
-            if let oldID, oldID != new?.id, let known = timeline.items[oldID],
-               file.oldPath.map(reader.boardPath) == known.path {
-                // Deleted, or the file now holds another id.
-                changes.append(ItemChange(id: oldID, before: known, after: nil))
-                timeline.items[oldID] = nil
+            let oldPath = file.oldPath.map(reader.boardPath)
+            if !timeline.twins.isEmpty, let oldPath, let twin = timeline.twins.firstIndex(where: { $0.path == oldPath }) {
+                // A twin changed: it stays one while it holds the id, and the item does not change.
+                let id = timeline.twins.remove(at: twin).id
+                pathToID[oldPath] = nil
+                guard let new else { continue }
+                if new.id == id, let item = timeline.items[id], item.path != new.path {
+                    timeline.twins.append(new)
+                    pathToID[new.path] = id
+                    continue
+                }
+            }
+            let oldID = old?.id ?? oldPath.flatMap { pathToID[$0] }
+            if let oldID, oldID != new?.id, let known = timeline.items[oldID], oldPath == known.path {
+                // Deleted, or the file now holds another id: a twin holding the id takes its place.
                 pathToID[known.path] = nil
+                if let twin = timeline.twins.firstIndex(where: { $0.id == oldID }) {
+                    let heir = timeline.twins.remove(at: twin)
+                    if !ItemState.differingSlots(known, heir).isEmpty { changes.append(ItemChange(id: oldID, before: known, after: heir)) }
+                    timeline.items[oldID] = heir
+                } else {
+                    changes.append(ItemChange(id: oldID, before: known, after: nil))
+                    timeline.items[oldID] = nil
+                }
             }
             guard let new else { continue }
             let known = timeline.items[new.id]
+            if let known, known.path != new.path, oldPath != known.path {
+                // Another file already holds this id (not a rename of it): a twin.
+                timeline.twins.append(new)
+                pathToID[new.path] = new.id
+                continue
+            }
             // A field counts when this commit changed it (against its parent, or against what we
             // knew when the parent's version was unreadable) and it is not already known (merges).
             let base = (old?.id == new.id ? old : nil) ?? known

@@ -4,13 +4,13 @@ import Foundation
 /// for a walk from the first commit, one for a walk from a snapshot (`Timeline.base`).
 /// Deleting the folder only makes the next walk slower.
 ///
-/// Binary format (little-endian): the magic `BOARDTL4`, a checksum of the rest, then the cache key,
+/// Binary format (little-endian): the magic `BOARDTL5`, a checksum of the rest, then the cache key,
 /// a table of every distinct string (each written once), and the timeline with strings as table
 /// indices. A change stores only its `after` state; `before` is what the replay so far holds for
 /// that id, stored explicitly only when it differs. A file that is short, corrupt, from another
 /// version or for another key is ignored (the walk starts over).
 struct TimelineCache {
-    static let version = 4
+    static let version = 5
     static let magic = Array("BOARDTL\(version)".utf8)
     let file: String
     let key: String
@@ -94,7 +94,8 @@ struct TimelineCache {
         } else {
             body.int(0)
         }
-
+        body.int(timeline.twins.count)
+        for twin in timeline.twins { body.state(twin) }
         return seal(body, magic: magic)
     }
 
@@ -370,6 +371,7 @@ struct TimelineCache {
                 timeline.base = TimelineBase(commit: commit, floor: floor, started: started)
             default: throw Malformed()
             }
+            timeline.twins = try (0..<(try count())).map { _ in try state() }
             guard at == bytes.count else { throw Malformed() }
             return timeline
         }

@@ -356,6 +356,72 @@ import Testing
         #expect(try sandbox.board("velocity", in: shallow).status == 0)
     }
 
+    /// A copy of an item file took the item over in history, and deleting the copy deleted the item:
+    /// burndown and scope lost it, and a cold run after `flow` differed from one without.
+    @Test func aCopyOfAnItemFileIsATwinNotTheItem() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        func commit(_ date: String) throws {
+            try sandbox.git("-C", dir, "add", "-A")
+            let time = "\(date)T10:00:00+00:00"
+            let r = try sandbox.run("/usr/bin/git", ["-C", dir, "commit", "-q", "-m", date],
+                                    environment: ["GIT_AUTHOR_DATE": time, "GIT_COMMITTER_DATE": time])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        try sandbox.write(HistoryFixture.item("B-aaaaa", "A", status: "ready", points: 5, iteration: "S1", created: "2026-02-25"),
+                          to: "backlog/B-aaaaa-a.md", in: dir)
+        let d = HistoryFixture.item("B-ddddd", "D", status: "ready", points: 8, iteration: "S1", created: "2026-02-25")
+        try sandbox.write(d, to: "backlog/B-ddddd-d.md", in: dir)
+        try sandbox.write("---\nid: S1\nstart: 2026-03-02\nend: 2026-03-13\n---\n", to: "iterations/S1.md", in: dir)
+        try commit("2026-02-25")
+        #expect(try sandbox.board("iteration", "start", "S1", in: dir).status == 0)
+        // A copy with other points, then the copy removed: D is 8 points all along.
+        try sandbox.write(d.replacingOccurrences(of: "points: 8", with: "points: 2"), to: "backlog/B-ddddd-copy.md", in: dir)
+        try commit("2026-03-03")
+        try sandbox.git("-C", dir, "rm", "-q", "backlog/B-ddddd-copy.md")
+        try commit("2026-03-04")
+        let today = ["BOARD_TODAY": "2026-03-05"]
+        func scopes() throws -> [Double] {
+            let burndown = try sandbox.json(try sandbox.board("burndown", "S1", "--format", "json", in: dir, environment: today)) as? [String: Any]
+            return (burndown?["days"] as? [[String: Any]] ?? []).compactMap { $0["scope"] as? Double }
+        }
+        #expect(try scopes() == [13, 13, 13, 13])
+        let scope = try sandbox.json(try sandbox.board("scope", "S1", "--format", "json", in: dir, environment: today)) as? [String: Any]
+        #expect((scope?["changes"] as? [Any])?.isEmpty == true, "\(String(describing: scope))")
+        // The same from a full walk (a cold `flow` first), and from the cache.
+        try? FileManager.default.removeItem(atPath: dir + "/.git/board-cache")
+        #expect(try sandbox.board("flow", in: dir, environment: today).status == 0)
+        #expect(try scopes() == [13, 13, 13, 13])
+        let timeline = try Workspace.open(directory: dir).timeline()
+        #expect(timeline.twins.isEmpty && timeline.items["B-ddddd"]?.points == 8)
+    }
+
+    /// Twins outlive the walk in the cache, and an item whose file goes passes to its twin.
+    @Test func twinsAreCachedAndInheritTheItem() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        let d = HistoryFixture.item("B-ddddd", "D", status: "ready", points: 8, iteration: nil, created: "2026-02-25")
+        try sandbox.write(d, to: "backlog/B-ddddd-d.md", in: dir)
+        try sandbox.git("-C", dir, "add", "-A")
+        try sandbox.git("-C", dir, "commit", "-q", "-m", "d")
+        try sandbox.write(d.replacingOccurrences(of: "points: 8", with: "points: 3"), to: "backlog/B-ddddd-copy.md", in: dir)
+        try sandbox.git("-C", dir, "add", "-A")
+        try sandbox.git("-C", dir, "commit", "-q", "-m", "copy")
+        let workspace = try Workspace.open(directory: dir)
+        let walked = try workspace.timeline()
+        #expect(walked.twins.map(\.path) == ["backlog/B-ddddd-copy.md"] && walked.items["B-ddddd"]?.points == 8)
+        let cache = TimelineCache(gitDir: dir + "/.git/", prefix: "", allParents: false)
+        #expect(cache.load() == walked)
+        // The original goes (read on from the cache): the copy is the item now, 8 → 3 points.
+        try sandbox.git("-C", dir, "rm", "-q", "backlog/B-ddddd-d.md")
+        try sandbox.git("-C", dir, "commit", "-q", "-m", "rm d")
+        let after = try workspace.timeline()
+        #expect(after.twins.isEmpty && after.items["B-ddddd"]?.path == "backlog/B-ddddd-copy.md")
+        #expect(after.entries.last?.changes.map { [$0.before?.points, $0.after?.points] } == [[8, 3]])
+        try FileManager.default.removeItem(atPath: dir + "/.git/board-cache")
+        #expect(try workspace.timeline() == after)
+    }
+
     /// `list --sort wsjf` put a done item with a high score above the open ones.
     @Test func wsjfOrderPutsDoneItemsLast() {
         // Scores: open 3, open unscored, done 63, done unscored, open 5.
