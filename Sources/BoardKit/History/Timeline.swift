@@ -451,7 +451,7 @@ struct TimelineFold {
     mutating func add(_ read: CommitRead) {
         let info = read.info
         let label = "at commit \(info.short)"
-        var changes: [ItemChange] = []
+        var changes: [ItemChange] = [], removed = false
         let started = read.committed.filter { timeline.starts[$0] == nil }
         for file in read.items {
             let old = file.oldPath.flatMap { path in reader.item(path: path, blob: file.oldBlob, where: "before \(info.short)") }
@@ -480,6 +480,7 @@ struct TimelineFold {
                 } else {
                     changes.append(ItemChange(id: oldID, before: known, after: nil))
                     timeline.items[oldID] = nil
+                    removed = true
                 }
             }
             guard let new else { continue }
@@ -510,8 +511,21 @@ struct TimelineFold {
             pathToID[after.path] = new.id
             if timeline.everSeen.insert(new.id).inserted { timeline.firstSeen[new.id] = info.id }
         }
+        if removed { changes = Self.merged(changes) }
         if !changes.isEmpty { timeline.entries.append(TimelineEntry(commit: info, changes: changes)) }
         for id in started { timeline.starts[id] = timeline.entries.count }
+    }
+
+    /// One change per id, for a commit in which a file gave up an id that another file took (two
+    /// files swapped contents, or a rename Git did not pair): no change at all if the fields are the same.
+    static func merged(_ changes: [ItemChange]) -> [ItemChange] {
+        var out: [ItemChange] = [], at: [String: Int] = [:]
+        for change in changes {
+            if let i = at[change.id] { out[i].after = change.after } else { at[change.id] = out.count; out.append(change) }
+        }
+        return out.filter { c in
+            c.before == nil ? c.after != nil : (c.after == nil || !ItemState.differingSlots(c.before, c.after).isEmpty)
+        }
     }
 }
 

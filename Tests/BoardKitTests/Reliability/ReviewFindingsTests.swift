@@ -422,6 +422,28 @@ import Testing
         #expect(try workspace.timeline() == after)
     }
 
+    /// Two files swapping contents in one commit read as one item removed and added again.
+    @Test func filesThatSwapContentsChangeNoItem() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        let a = HistoryFixture.item("B-aaaaa", "A", status: "ready", points: 5, iteration: "S1", created: "2026-02-25")
+        let b = HistoryFixture.item("B-bbbbb", "B", status: "ready", points: 3, iteration: "S1", created: "2026-02-25")
+        try sandbox.write(a, to: "backlog/one.md", in: dir)
+        try sandbox.write(b, to: "backlog/two.md", in: dir)
+        try sandbox.git("-C", dir, "add", "-A")
+        try sandbox.git("-C", dir, "commit", "-q", "-m", "setup")
+        try sandbox.write(b, to: "backlog/one.md", in: dir)
+        try sandbox.write(a.replacingOccurrences(of: "points: 5", with: "points: 8"), to: "backlog/two.md", in: dir)
+        try sandbox.git("-C", dir, "commit", "-q", "-a", "-m", "swap")
+        let timeline = try Workspace.open(directory: dir).timeline()
+        // The swap itself is no change; A's new points are.
+        let last = timeline.entries.last?.changes ?? []
+        #expect(last.map(\.id) == ["B-aaaaa"] && last.first?.before?.points == 5 && last.first?.after?.points == 8)
+        #expect(timeline.items["B-aaaaa"]?.path == "backlog/two.md" && timeline.items["B-bbbbb"]?.path == "backlog/one.md")
+        #expect(TimelineFold.merged([ItemChange(id: "x", before: nil, after: timeline.items["B-bbbbb"]),
+                                     ItemChange(id: "x", before: timeline.items["B-bbbbb"], after: nil)]).isEmpty)
+    }
+
     /// `list --sort wsjf` put a done item with a high score above the open ones.
     @Test func wsjfOrderPutsDoneItemsLast() {
         // Scores: open 3, open unscored, done 63, done unscored, open 5.
