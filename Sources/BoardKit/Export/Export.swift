@@ -10,6 +10,9 @@ public enum Export {
     static let leadingKeys = ["id", "title", "type", "status", "points", "rank", "assignee", "tags", "iteration",
                               "objective", "depends_on", "created", "updated"]
 
+    /// Fields board adds to an item's object or row; a front-matter key of that name is left out.
+    static let ownKeys = ["path", "body", "schema_version"]
+
     /// One object per item: its front-matter fields, `path`, `body` and `schema_version`.
     public static func objects(_ items: [Record]) -> [[String: Any]] {
         items.map { item in
@@ -27,6 +30,7 @@ public enum Export {
     public static func csv(_ items: [Record]) throws -> String {
         var keys = Set<String>()
         for item in items { keys.formUnion(item.document.fields.map(\.key)) }
+        keys.subtract(ownKeys)
         let header = leadingKeys.filter(keys.contains) + keys.subtracting(leadingKeys).sorted() + ["path", "body"]
         let stream = OutputStream(toMemory: ())
         let writer = try CSVWriter(stream: stream, newline: .crlf)

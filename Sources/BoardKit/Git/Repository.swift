@@ -236,8 +236,11 @@ public final class Repository {
     /// for them and untouched for everything else. Changes that leave HEAD's tree as it is make
     /// no (empty) commit: HEAD's id is returned.
     @discardableResult
+    /// `keepingWorkTree`: paths whose work-tree file is not what is committed (the user's own
+    /// changes are in it, uncommitted): the index gets the committed version, so they stay unstaged.
+    /// When the index cannot be written, the branch is put back and the error thrown: nothing lands.
     public func commit(changes: [String: Data?], message: String, author: Signature,
-                       committer: Signature? = nil, updateIndex: Bool = true) throws -> OID {
+                       committer: Signature? = nil, updateIndex: Bool = true, keepingWorkTree: Set<String> = []) throws -> OID {
         let head = try head()
         var parent: OpaquePointer?
         if let oid = head.commit {
@@ -255,6 +258,7 @@ public final class Repository {
             defer { git_tree_free(tree) }
             try GitError.check(git_index_read_tree(index, tree), "cannot read HEAD tree")
         }
+        var blobs: [String: git_oid] = [:]
         for (path, data) in changes.sorted(by: { $0.key < $1.key }) {
             if let data {
                 var blob = git_oid()
@@ -262,6 +266,7 @@ public final class Repository {
                     try GitError.check(git_blob_create_from_buffer(&blob, pointer, bytes.baseAddress, bytes.count),
                                        "cannot store \(path)")
                 }
+                blobs[path] = blob
                 var entry = git_index_entry()
                 entry.mode = UInt32(GIT_FILEMODE_BLOB.rawValue)
                 entry.id = blob
@@ -276,7 +281,7 @@ public final class Repository {
         var treeID = git_oid()
         try GitError.check(git_index_write_tree_to(&treeID, index, pointer), "cannot write tree")
         if let parent, let oid = head.commit, git_oid_equal(git_commit_tree_id(parent), &treeID) != 0 {
-            if updateIndex { try stage(paths: Array(changes.keys)) }
+            if updateIndex { try stage(paths: Array(changes.keys), blobs: blobs.filter { keepingWorkTree.contains($0.key) }) }
             return oid
         }
         var tree: OpaquePointer?
@@ -317,24 +322,70 @@ public final class Repository {
         try GitError.check(rc, "cannot update \(refName)")
         git_reference_free(newRef)
 
-        if updateIndex { try stage(paths: Array(changes.keys)) }
+        guard updateIndex else { return OID(commitID) }
+        do {
+            try stage(paths: Array(changes.keys), blobs: blobs.filter { keepingWorkTree.contains($0.key) })
+        } catch {
+            // Put the branch back (if no one moved it since), so the index and HEAD still agree.
+            var undone: OpaquePointer?
+            if var previous = head.commit?.raw,
+               git_reference_create_matching(&undone, pointer, refName, &previous, 1, &commitID, "board: undo, the index could not be written") == 0 {
+                git_reference_free(undone)
+            } else if head.commit == nil, git_reference_lookup(&undone, pointer, refName) == 0 {
+                git_reference_delete(undone)
+                git_reference_free(undone)
+            }
+            git_error_clear()
+            throw error
+        }
         return OID(commitID)
     }
 
-    /// Brings the user's index up to date with the work tree for exactly `paths`.
-    public func stage(paths: [String]) throws {
+    /// Brings the user's index up to date with the work tree for exactly `paths`; a path in
+    /// `blobs` gets that blob instead (what was committed, when the work tree holds more).
+    public func stage(paths: [String], blobs: [String: git_oid] = [:]) throws {
         guard let workdir else { return }
         var index: OpaquePointer?
         try GitError.check(git_repository_index(&index, pointer), "cannot open the index")
         defer { git_index_free(index) }
         for path in paths.sorted() {
-            if FileManager.default.fileExists(atPath: workdir + path) {
+            if let blob = blobs[path] {
+                var entry = git_index_entry()
+                entry.mode = UInt32(GIT_FILEMODE_BLOB.rawValue)
+                entry.id = blob
+                try path.withCString { cPath in
+                    entry.path = cPath
+                    try GitError.check(git_index_add(index, &entry), "cannot stage \(path)")
+                }
+            } else if FileManager.default.fileExists(atPath: workdir + path) {
                 try GitError.check(git_index_add_bypath(index, path), "cannot stage \(path)")
             } else if git_index_get_bypath(index, path, 0) != nil {
                 try GitError.check(git_index_remove_bypath(index, path), "cannot unstage \(path)")
             }
         }
         try GitError.check(git_index_write(index), "cannot write the index")
+    }
+
+    /// `theirs` with the change from `ancestor` to `ours` made to it too (a three-way merge of
+    /// texts, as `git merge-file`); nil where the two changes touch the same lines.
+    public func mergeFile(ancestor: Data, ours: Data, theirs: Data) throws -> Data? {
+        var inputs = [git_merge_file_input(), git_merge_file_input(), git_merge_file_input()]
+        for i in inputs.indices { try GitError.check(git_merge_file_input_init(&inputs[i], UInt32(GIT_MERGE_FILE_INPUT_VERSION)), "cannot merge") }
+        var result = git_merge_file_result()
+        let rc = ancestor.withUnsafeBytes { a in
+            ours.withUnsafeBytes { o in
+                theirs.withUnsafeBytes { t in
+                    inputs[0].ptr = a.baseAddress?.assumingMemoryBound(to: CChar.self); inputs[0].size = a.count
+                    inputs[1].ptr = o.baseAddress?.assumingMemoryBound(to: CChar.self); inputs[1].size = o.count
+                    inputs[2].ptr = t.baseAddress?.assumingMemoryBound(to: CChar.self); inputs[2].size = t.count
+                    return git_merge_file(&result, &inputs[0], &inputs[1], &inputs[2], nil)
+                }
+            }
+        }
+        try GitError.check(rc, "cannot merge")
+        defer { git_merge_file_result_free(&result) }
+        guard result.automergeable != 0 else { return nil }
+        return result.ptr.map { Data(bytes: $0, count: result.len) } ?? Data()
     }
 
     private func makeSignature(_ s: Signature) throws -> UnsafeMutablePointer<git_signature> {

@@ -17,75 +17,77 @@ extension Workspace {
     /// the dependents that came with it, i.e. items added in or after the commit that added it.
     /// New ids are never ids seen anywhere in history, so a deleted item's id is not reused.
     public func fixIDs(options: WriteOptions = WriteOptions()) throws -> [Renumbering] {
-        let loaded = load(.item)
-        if let bad = loaded.diagnostics.first { throw BoardError.invalidFile(bad) }
-        let groups = Dictionary(grouping: loaded.records.filter { !$0.id.isEmpty }, by: { $0.id.lowercased() })
-            .filter { $0.value.count > 1 }
-        guard !groups.isEmpty else { return [] }
-        guard let repository else { throw BoardError.usage("the board is not in a Git repository") }
-        // The commit that first added each file, found by walking all parents oldest first.
-        var addedBy: [String: (OID, Date)] = [:]
-        try repository.requireFullHistory()
-        let commits = try repository.walk(from: try repository.resolve("HEAD"), firstParent: false)
-        for oid in commits {
-            let info = try repository.commitInfo(oid)
-            let parent = info.parents.first.flatMap(OID.init(hex:))
-            for file in try repository.changes(from: .commit(parent), to: .commit(oid), under: [backlogSpec]) {
-                if let path = file.newPath, file.oldPath != file.newPath || file.oldBlob == nil,
-                   addedBy[String(path.dropFirst(repoPrefix.count))] == nil {
-                    addedBy[String(path.dropFirst(repoPrefix.count))] = (oid, info.time)
+        return try exclusively {
+            let loaded = load(.item)
+            if let bad = loaded.diagnostics.first { throw BoardError.invalidFile(bad) }
+            let groups = Dictionary(grouping: loaded.records.filter { !$0.id.isEmpty }, by: { $0.id.lowercased() })
+                .filter { $0.value.count > 1 }
+            guard !groups.isEmpty else { return [] }
+            guard let repository else { throw BoardError.usage("the board is not in a Git repository") }
+            // The commit that first added each file, found by walking all parents oldest first.
+            var addedBy: [String: (OID, Date)] = [:]
+            try repository.requireFullHistory()
+            let commits = try repository.walk(from: try repository.resolve("HEAD"), firstParent: false)
+            for oid in commits {
+                let info = try repository.commitInfo(oid)
+                let parent = info.parents.first.flatMap(OID.init(hex:))
+                for file in try repository.changes(from: .commit(parent), to: .commit(oid), under: [backlogSpec]) {
+                    if let path = file.newPath, file.oldPath != file.newPath || file.oldBlob == nil,
+                       addedBy[String(path.dropFirst(repoPrefix.count))] == nil {
+                        addedBy[String(path.dropFirst(repoPrefix.count))] = (oid, info.time)
+                    }
                 }
             }
-        }
-        var taken = idsInHistory().union(loaded.records.map(\.id)).union(Self.idsOfFiles(in: absolute(RecordKind.item.folder)))
-        var changes: [String: Data?] = [:]
-        var edited: [String: Record] = [:]
-        var done: [Renumbering] = []
-        // Edits start from the file on disk, not from the loaded (possibly cache-built) record.
-        func current(_ record: Record) throws -> Record {
-            try edited[record.path] ?? Record(path: record.path, data: Self.readFile(absolute(record.path), display: record.path))
-        }
-        for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
-            // Oldest first: by the commit that added the file, uncommitted files last, then by path.
-            let sorted = group.sorted { a, b in
-                (addedBy[a.path]?.1 ?? .distantFuture, a.path) < (addedBy[b.path]?.1 ?? .distantFuture, b.path)
+            var taken = idsInHistory().union(loaded.records.map(\.id)).union(Self.idsOfFiles(in: absolute(RecordKind.item.folder)))
+            var changes: [String: Data?] = [:]
+            var edited: [String: Record] = [:]
+            var done: [Renumbering] = []
+            // Edits start from the file on disk, not from the loaded (possibly cache-built) record.
+            func current(_ record: Record) throws -> Record {
+                try edited[record.path] ?? Record(path: record.path, data: Self.readFile(absolute(record.path), display: record.path))
             }
-            for newer in sorted.dropFirst() {
-                let newID = newID(taken: taken)
-                taken.insert(newID)
-                var record = try current(newer)
-                record.set("id", .string(newID))
-                record.set("updated", .date(Workspace.today))
-                let name = newer.fileName
-                let suffix = name.lowercased().hasPrefix(newer.id.lowercased())
-                    ? String(name.dropFirst(newer.id.count)) : "-\(slugify(newer.title)).md"
-                let newPath = RecordKind.item.folder + "/" + newID + suffix
-                // Dependents that came with the newer item: added in or after its commit.
-                let origin = addedBy[newer.path]?.0
-                var dependents: [String] = []
-                for other in loaded.records where other.path != newer.path
-                    && other.dependsOn.contains(where: { $0.caseInsensitiveCompare(newer.id) == .orderedSame }) {
-                    let since = addedBy[other.path]?.0
-                    guard since.map({ s in origin.map { repository.contains(s, ancestor: $0) } ?? false }) ?? true,
-                          changes[other.path].map({ $0 != nil }) ?? true else { continue }
-                    var dependent = try current(other)
-                    dependent.set("depends_on", .list(dependent.dependsOn.map {
-                        $0.caseInsensitiveCompare(newer.id) == .orderedSame ? newID : $0
-                    }))
-                    edited[other.path] = dependent
-                    changes[other.path] = dependent.document.data
-                    dependents.append(other.path)
+            for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
+                // Oldest first: by the commit that added the file, uncommitted files last, then by path.
+                let sorted = group.sorted { a, b in
+                    (addedBy[a.path]?.1 ?? .distantFuture, a.path) < (addedBy[b.path]?.1 ?? .distantFuture, b.path)
                 }
-                changes[newer.path] = .some(nil)
-                edited[newer.path] = nil
-                changes[newPath] = record.document.data
-                done.append(Renumbering(oldID: newer.id, newID: newID, oldPath: newer.path, newPath: newPath,
-                                        dependents: dependents))
+                for newer in sorted.dropFirst() {
+                    let newID = newID(taken: taken)
+                    taken.insert(newID)
+                    var record = try current(newer)
+                    record.set("id", .string(newID))
+                    record.set("updated", .date(Workspace.today))
+                    let name = newer.fileName
+                    let suffix = name.lowercased().hasPrefix(newer.id.lowercased())
+                        ? String(name.dropFirst(newer.id.count)) : "-\(slugify(newer.title)).md"
+                    let newPath = RecordKind.item.folder + "/" + newID + suffix
+                    // Dependents that came with the newer item: added in or after its commit.
+                    let origin = addedBy[newer.path]?.0
+                    var dependents: [String] = []
+                    for other in loaded.records where other.path != newer.path
+                        && other.dependsOn.contains(where: { $0.caseInsensitiveCompare(newer.id) == .orderedSame }) {
+                        let since = addedBy[other.path]?.0
+                        guard since.map({ s in origin.map { repository.contains(s, ancestor: $0) } ?? false }) ?? true,
+                              changes[other.path].map({ $0 != nil }) ?? true else { continue }
+                        var dependent = try current(other)
+                        dependent.set("depends_on", .list(dependent.dependsOn.map {
+                            $0.caseInsensitiveCompare(newer.id) == .orderedSame ? newID : $0
+                        }))
+                        edited[other.path] = dependent
+                        changes[other.path] = dependent.document.data
+                        dependents.append(other.path)
+                    }
+                    changes[newer.path] = .some(nil)
+                    edited[newer.path] = nil
+                    changes[newPath] = record.document.data
+                    done.append(Renumbering(oldID: newer.id, newID: newID, oldPath: newer.path, newPath: newPath,
+                                            dependents: dependents))
+                }
             }
+            let summary = done.map { "\($0.oldID) → \($0.newID)" }.joined(separator: ", ")
+            try save(changes, message: "board: fix-ids \(summary)", options: options)
+            return done
         }
-        let summary = done.map { "\($0.oldID) → \($0.newID)" }.joined(separator: ", ")
-        try save(changes, message: "board: fix-ids \(summary)", options: options)
-        return done
     }
 }
 

@@ -152,7 +152,7 @@ public struct ScopeReport: Sendable {
         for (date, entry) in zip(dates[first...], entries[first...]) where date <= iteration.end {
             for change in entry.changes {
                 let was = change.before?.iteration == id, now = change.after?.iteration == id
-                guard was || now else { continue }
+                guard was || now, !(was && !now && iteration.carriedOver(change.id, on: date)) else { continue }
                 let title = (change.after ?? change.before)?.title ?? ""
                 func add(_ kind: ScopeChange.Kind, _ before: Double?, _ after: Double?) {
                     changes.append(ScopeChange(kind: kind, id: change.id, title: title, commit: entry.commit, date: date,
@@ -199,7 +199,10 @@ extension Workspace {
         let states = days.map { day in
             while next < dates.count, dates[next] <= day {
                 for change in timeline.entries[next].changes {
-                    members[change.id] = change.after.flatMap { $0.iteration == id ? $0 : nil }
+                    let after = change.after.flatMap { $0.iteration == id ? $0 : nil }
+                    // Moved on by the close: still this iteration's unfinished work.
+                    if after == nil, members[change.id] != nil, iteration.carriedOver(change.id, on: dates[next]) { continue }
+                    members[change.id] = after
                 }
                 next += 1
             }

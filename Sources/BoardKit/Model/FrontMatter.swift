@@ -407,7 +407,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
             }
             storage.lines.replaceSubrange(range, with: newLines)
         } else {
-            let insertAt = keys.isEmpty ? lines.count : span(ofFieldAt: keys.count - 1).upperBound
+            let insertAt = keys.isEmpty ? lines.count : insertionPoint(afterFieldAt: keys.count - 1)
             storage.lines.insert(contentsOf: newLines, at: insertAt)
         }
         reindex()
@@ -470,6 +470,17 @@ public struct FrontMatterDocument: @unchecked Sendable {
             end -= 1
         }
         return start..<end
+    }
+
+    /// Where a key added after the field at `index` goes: after its lines and, for a `|+` or `>+`
+    /// block, after the blank lines that follow it, which are its value's.
+    private func insertionPoint(afterFieldAt index: Int) -> Int {
+        var end = span(ofFieldAt: index).upperBound
+        guard case .node(.scalar(let scalar)) = values[index], scalar.style == .literal || scalar.style == .folded,
+              lines[lineIndexes[index]].drop(while: { $0 != "|" && $0 != ">" }).prefix(while: { !$0.isWhitespace && $0 != "#" }).contains("+")
+        else { return end }
+        while end < lines.count, lines[end].trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { end += 1 }
+        return end
     }
 
     private func reindex() {

@@ -193,7 +193,7 @@ extension BoardSnapshot {
         guard rows.contains(where: { $0.completed > 0 }) else { return nil }
         if remainingPoints <= 0 { return (Workspace.today, Workspace.today) }
         let sorted = MonteCarlo.iterationsToFinish(remainingPoints, samples: rows.map(\.completed),
-                                                   trials: 2_000, seed: MonteCarlo.defaultSeed)
+                                                   trials: MonteCarlo.defaultTrials, seed: MonteCarlo.defaultSeed)
         let slot = MonteCarlo.slots(all, config: config)
         return (slot(max(1, MonteCarlo.percentile(sorted, 50))).end, slot(max(1, MonteCarlo.percentile(sorted, 85))).end)
     }

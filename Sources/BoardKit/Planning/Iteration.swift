@@ -166,6 +166,13 @@ public struct Iteration: Sendable {
                        carriedTo: map["carried_to"] as? String)
     }
 
+    /// True when `board iteration close` moved the unfinished item `id` out of this iteration on
+    /// `date` (or later): that is no change of its scope, and its points are still remaining.
+    func carriedOver(_ id: String, on date: String) -> Bool {
+        guard let outcome, !outcome.date.isEmpty, date >= outcome.date else { return false }
+        return outcome.notCompleted.contains { $0.id == id }
+    }
+
     /// Problems with the file's own values, for `board check`.
     public var problems: [(key: String, message: String)] {
         var out: [(String, String)] = []

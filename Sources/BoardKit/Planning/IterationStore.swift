@@ -34,35 +34,37 @@ extension Workspace {
 
     /// Creates `iterations/ID.md` in state planned and commits it.
     public func addIteration(_ new: NewIteration, options: WriteOptions = WriteOptions()) throws -> Iteration {
-        let (existing, _) = iterations()
-        let id = new.id ?? nextIterationID(among: existing)
-        guard isValidID(id) else { throw BoardError.usage("\(id): an iteration id is letters, digits, -, _ and .") }
-        if existing.contains(where: { $0.id.caseInsensitiveCompare(id) == .orderedSame })
-            || FileManager.default.fileExists(atPath: absolute("\(RecordKind.iteration.folder)/\(id).md")) {
-            throw BoardError.usage("iteration \(id) already exists")
+        return try exclusively {
+            let (existing, _) = iterations()
+            let id = new.id ?? nextIterationID(among: existing)
+            guard isValidID(id) else { throw BoardError.usage("\(id): an iteration id is letters, digits, -, _ and .") }
+            if existing.contains(where: { $0.id.caseInsensitiveCompare(id) == .orderedSame })
+                || FileManager.default.fileExists(atPath: absolute("\(RecordKind.iteration.folder)/\(id).md")) {
+                throw BoardError.usage("iteration \(id) already exists")
+            }
+            let lastEnd = existing.compactMap { WorkCalendar.dayNumber($0.end) }.max()
+            let start = new.start ?? lastEnd.map { WorkCalendar.date($0 + 1) } ?? Workspace.today
+            guard WorkCalendar.dayNumber(start) != nil else { throw BoardError.usage("--start \(start): expected a date YYYY-MM-DD") }
+            let length = new.length ?? config.iterationLength ?? 14
+            guard length >= 1 else { throw BoardError.usage("--length must be at least 1 day") }
+            for day in new.daysOff where WorkCalendar.dayNumber(day) == nil {
+                throw BoardError.usage("--days-off \(day): expected a date YYYY-MM-DD")
+            }
+            let end = WorkCalendar.adding(length - 1, to: start)!
+            let number = Int(id.dropFirst()).map { "Sprint \($0)" } ?? id
+            let fields: [(String, YAMLValue)] = [
+                ("id", .string(id)), ("name", .string(new.name ?? number)), ("start", .date(start)), ("end", .date(end)),
+                ("goal", new.goal.map(YAMLValue.string) ?? .null), ("state", .string(Iteration.State.planned.rawValue)),
+                ("days_off", .list(new.daysOff)),
+            ]
+            var text = "---\n"
+            for (key, value) in fields { text += value.lines(key: key).joined(separator: "\n") + "\n" }
+            text += "---\n\n## Notes\n\n## Review\n\n## Retrospective\n"
+            let path = "\(RecordKind.iteration.folder)/\(id).md"
+            let record = try Record(path: path, data: Data(text.utf8))
+            try save([path: record.document.data], message: "board: new iteration \(id) \(start)..\(end)", options: options)
+            return Iteration(record: record)
         }
-        let lastEnd = existing.compactMap { WorkCalendar.dayNumber($0.end) }.max()
-        let start = new.start ?? lastEnd.map { WorkCalendar.date($0 + 1) } ?? Workspace.today
-        guard WorkCalendar.dayNumber(start) != nil else { throw BoardError.usage("--start \(start): expected a date YYYY-MM-DD") }
-        let length = new.length ?? config.iterationLength ?? 14
-        guard length >= 1 else { throw BoardError.usage("--length must be at least 1 day") }
-        for day in new.daysOff where WorkCalendar.dayNumber(day) == nil {
-            throw BoardError.usage("--days-off \(day): expected a date YYYY-MM-DD")
-        }
-        let end = WorkCalendar.adding(length - 1, to: start)!
-        let number = Int(id.dropFirst()).map { "Sprint \($0)" } ?? id
-        let fields: [(String, YAMLValue)] = [
-            ("id", .string(id)), ("name", .string(new.name ?? number)), ("start", .date(start)), ("end", .date(end)),
-            ("goal", new.goal.map(YAMLValue.string) ?? .null), ("state", .string(Iteration.State.planned.rawValue)),
-            ("days_off", .list(new.daysOff)),
-        ]
-        var text = "---\n"
-        for (key, value) in fields { text += value.lines(key: key).joined(separator: "\n") + "\n" }
-        text += "---\n\n## Notes\n\n## Review\n\n## Retrospective\n"
-        let path = "\(RecordKind.iteration.folder)/\(id).md"
-        let record = try Record(path: path, data: Data(text.utf8))
-        try save([path: record.document.data], message: "board: new iteration \(id) \(start)..\(end)", options: options)
-        return Iteration(record: record)
     }
 
     /// The iteration with an id, read from disk.
@@ -91,61 +93,65 @@ extension Workspace {
     /// `board iteration start`: records the commitment (each planned item's id and points
     /// and their sum), sets the state to active and commits.
     public func startIteration(_ id: String, options: WriteOptions = WriteOptions()) throws -> (Iteration, Iteration.Commitment) {
-        let iteration = try self.iteration(id)
-        guard iteration.state == .planned else {
-            throw BoardError.usage("iteration \(iteration.id) is \(iteration.state.rawValue); only a planned iteration can start")
+        return try exclusively {
+            let iteration = try self.iteration(id)
+            guard iteration.state == .planned else {
+                throw BoardError.usage("iteration \(iteration.id) is \(iteration.state.rawValue); only a planned iteration can start")
+            }
+            let items = ordered(velocityRecords().filter { $0.iteration == iteration.id })
+            let planned = items.filter { !isDone($0) }.map(entry)
+            let commitment = Iteration.Commitment(date: Workspace.today, points: planned.reduce(0) { $0 + $1.points },
+                                                  items: planned, alreadyDone: items.filter(isDone).map(\.id))
+            let record = try edited(iteration.record.path) {
+                $0.set("state", .string(Iteration.State.active.rawValue))
+                $0.set("commitment", .map([
+                    YAMLPair("date", .date(commitment.date)), YAMLPair("points", .number(commitment.points)),
+                    YAMLPair("items", Self.yaml(commitment.items)), YAMLPair("already_done", .list(commitment.alreadyDone)),
+                ]))
+            }
+            try save([record.path: record.document.data],
+                     message: "board: start iteration \(iteration.id) (\(planned.count) items, \(commitment.points.compact) points)",
+                     options: options)
+            return (Iteration(record: record), commitment)
         }
-        let items = ordered(velocityRecords().filter { $0.iteration == iteration.id })
-        let planned = items.filter { !isDone($0) }.map(entry)
-        let commitment = Iteration.Commitment(date: Workspace.today, points: planned.reduce(0) { $0 + $1.points },
-                                              items: planned, alreadyDone: items.filter(isDone).map(\.id))
-        let record = try edited(iteration.record.path) {
-            $0.set("state", .string(Iteration.State.active.rawValue))
-            $0.set("commitment", .map([
-                YAMLPair("date", .date(commitment.date)), YAMLPair("points", .number(commitment.points)),
-                YAMLPair("items", Self.yaml(commitment.items)), YAMLPair("already_done", .list(commitment.alreadyDone)),
-            ]))
-        }
-        try save([record.path: record.document.data],
-                 message: "board: start iteration \(iteration.id) (\(planned.count) items, \(commitment.points.compact) points)",
-                 options: options)
-        return (Iteration(record: record), commitment)
     }
 
     /// `board iteration close`: records the outcome (items done at close with their points then,
     /// and the unfinished ones), moves unfinished items to the next open iteration (or the
     /// backlog when there is none or `toBacklog`), sets the state to closed and commits.
     public func closeIteration(_ id: String, toBacklog: Bool = false, options: WriteOptions = WriteOptions()) throws -> CloseResult {
-        let all = iterations().iterations
-        let iteration = try self.iteration(id)
-        guard iteration.state == .active else {
-            throw BoardError.usage("iteration \(iteration.id) is \(iteration.state.rawValue); only an active iteration can close (start it first)")
+        return try exclusively {
+            let all = iterations().iterations
+            let iteration = try self.iteration(id)
+            guard iteration.state == .active else {
+                throw BoardError.usage("iteration \(iteration.id) is \(iteration.state.rawValue); only an active iteration can close (start it first)")
+            }
+            let alreadyDone = Set(iteration.commitment?.alreadyDone ?? [])
+            let items = ordered(velocityRecords().filter { $0.iteration == iteration.id })
+            let completed = items.filter { isDone($0) && !alreadyDone.contains($0.id) }.map(entry)
+            let unfinished = items.filter { !isDone($0) }
+            let next = toBacklog ? nil : all.first {
+                $0.id != iteration.id && $0.state != .closed && ($0.start, $0.id) > (iteration.start, iteration.id)
+            }
+            let outcome = Iteration.Outcome(date: Workspace.today, completedPoints: completed.reduce(0) { $0 + $1.points },
+                                            completed: completed, notCompleted: unfinished.map(entry), carriedTo: next?.id)
+            var pairs = [YAMLPair("date", .date(outcome.date)), YAMLPair("completed_points", .number(outcome.completedPoints)),
+                         YAMLPair("completed", Self.yaml(completed)), YAMLPair("not_completed", Self.yaml(outcome.notCompleted))]
+            if let next { pairs.append(YAMLPair("carried_to", .string(next.id))) }
+            let record = try edited(iteration.record.path) {
+                $0.set("state", .string(Iteration.State.closed.rawValue))
+                $0.set("outcome", .map(pairs))
+            }
+            var changes: [String: Data?] = [record.path: record.document.data]
+            for item in unfinished {
+                changes[item.path] = try edited(item.path) { $0.set("iteration", next.map { .string($0.id) } ?? .null) }.document.data
+            }
+            let destination = next.map { "to \($0.id)" } ?? "to the backlog"
+            let moved = unfinished.isEmpty ? "" : ", \(unfinished.count) moved \(destination)"
+            try save(changes, message: "board: close iteration \(iteration.id) (\(outcome.completedPoints.compact) points done\(moved))",
+                     options: options)
+            return CloseResult(iteration: Iteration(record: record), outcome: outcome)
         }
-        let alreadyDone = Set(iteration.commitment?.alreadyDone ?? [])
-        let items = ordered(velocityRecords().filter { $0.iteration == iteration.id })
-        let completed = items.filter { isDone($0) && !alreadyDone.contains($0.id) }.map(entry)
-        let unfinished = items.filter { !isDone($0) }
-        let next = toBacklog ? nil : all.first {
-            $0.id != iteration.id && $0.state != .closed && ($0.start, $0.id) > (iteration.start, iteration.id)
-        }
-        let outcome = Iteration.Outcome(date: Workspace.today, completedPoints: completed.reduce(0) { $0 + $1.points },
-                                        completed: completed, notCompleted: unfinished.map(entry), carriedTo: next?.id)
-        var pairs = [YAMLPair("date", .date(outcome.date)), YAMLPair("completed_points", .number(outcome.completedPoints)),
-                     YAMLPair("completed", Self.yaml(completed)), YAMLPair("not_completed", Self.yaml(outcome.notCompleted))]
-        if let next { pairs.append(YAMLPair("carried_to", .string(next.id))) }
-        let record = try edited(iteration.record.path) {
-            $0.set("state", .string(Iteration.State.closed.rawValue))
-            $0.set("outcome", .map(pairs))
-        }
-        var changes: [String: Data?] = [record.path: record.document.data]
-        for item in unfinished {
-            changes[item.path] = try edited(item.path) { $0.set("iteration", next.map { .string($0.id) } ?? .null) }.document.data
-        }
-        let destination = next.map { "to \($0.id)" } ?? "to the backlog"
-        let moved = unfinished.isEmpty ? "" : ", \(unfinished.count) moved \(destination)"
-        try save(changes, message: "board: close iteration \(iteration.id) (\(outcome.completedPoints.compact) points done\(moved))",
-                 options: options)
-        return CloseResult(iteration: Iteration(record: record), outcome: outcome)
     }
 }
 

@@ -163,29 +163,31 @@ extension Workspace {
     /// Puts a plan in place: sets `iteration:` on the chosen items, records the plan in the
     /// iteration file, and makes one commit whose message lists the plan.
     public func apply(_ plan: Plan, options: WriteOptions = WriteOptions()) throws {
-        let id = plan.iteration.id
-        var changes: [String: Data?] = [:]
-        let items = load(.item).records
-        for choice in plan.selected where choice.source == "backlog" {
-            guard let item = items.first(where: { $0.id == choice.id }) else { continue }
-            changes[item.path] = try edited(item.path) { $0.set("iteration", .string(id)) }.document.data
+        try exclusively {
+            let id = plan.iteration.id
+            var changes: [String: Data?] = [:]
+            let items = load(.item).records
+            for choice in plan.selected where choice.source == "backlog" {
+                guard let item = items.first(where: { $0.id == choice.id }) else { continue }
+                changes[item.path] = try edited(item.path) { $0.set("iteration", .string(id)) }.document.data
+            }
+            let record = try edited(plan.iteration.record.path) {
+                $0.set("plan", .map([
+                    YAMLPair("date", .date(Workspace.today)),
+                    YAMLPair("forecast_points", .number((plan.forecastPoints * 100).rounded() / 100)),
+                    YAMLPair("capacity_days", .number(plan.capacityDays)),
+                    YAMLPair("points", .number(plan.total)),
+                    YAMLPair("items", .list(plan.selected.map(\.id))),
+                ]))
+            }
+            changes[record.path] = record.document.data
+            var message = "board: plan \(id) (\(plan.selected.count) items, \(plan.total.compact) of \(oneDecimal(plan.forecastPoints)) points)\n\n"
+            message += plan.selected.map { "\($0.id) \($0.points.compact) \($0.title)" }.joined(separator: "\n") + "\n"
+            if !plan.skipped.isEmpty {
+                message += "\nSkipped:\n" + plan.skipped.map { "\($0.id) \($0.reason)" }.joined(separator: "\n") + "\n"
+            }
+            try save(changes, message: message, options: options)
         }
-        let record = try edited(plan.iteration.record.path) {
-            $0.set("plan", .map([
-                YAMLPair("date", .date(Workspace.today)),
-                YAMLPair("forecast_points", .number((plan.forecastPoints * 100).rounded() / 100)),
-                YAMLPair("capacity_days", .number(plan.capacityDays)),
-                YAMLPair("points", .number(plan.total)),
-                YAMLPair("items", .list(plan.selected.map(\.id))),
-            ]))
-        }
-        changes[record.path] = record.document.data
-        var message = "board: plan \(id) (\(plan.selected.count) items, \(plan.total.compact) of \(oneDecimal(plan.forecastPoints)) points)\n\n"
-        message += plan.selected.map { "\($0.id) \($0.points.compact) \($0.title)" }.joined(separator: "\n") + "\n"
-        if !plan.skipped.isEmpty {
-            message += "\nSkipped:\n" + plan.skipped.map { "\($0.id) \($0.reason)" }.joined(separator: "\n") + "\n"
-        }
-        try save(changes, message: message, options: options)
     }
 }
 

@@ -193,7 +193,7 @@ public struct PortfolioObjectives {
             let remaining = rollup.pointsTotal - rollup.pointsDone
             if !teams.isEmpty {
                 let today = WorkCalendar.dayNumber(Workspace.today)!
-                let sorted = MonteCarlo.iterationsToFinish(remaining, teams: teams, trials: 2_000, seed: MonteCarlo.defaultSeed)
+                let sorted = MonteCarlo.iterationsToFinish(remaining, teams: teams, trials: MonteCarlo.defaultTrials, seed: MonteCarlo.defaultSeed)
                 let end = { (p: Int) in WorkCalendar.date(today + MonteCarlo.percentile(sorted, p) * length) }
                 rollup.forecast = (end(50), end(85))
             }

@@ -51,26 +51,28 @@ extension Workspace {
     /// With `dryRun` nothing is written. Returns the new order of the open items.
     @discardableResult
     public func rankByWSJF(dryRun: Bool = false, options: WriteOptions = WriteOptions()) throws -> WSJFOrder {
-        let loaded = load(.item)
-        let (open, done) = ordered(loaded.records).reduce(into: ([Record](), [Record]())) { parts, item in
-            if config.isDone(item.status) { parts.1.append(item) } else { parts.0.append(item) }
+        return try exclusively {
+            let loaded = load(.item)
+            let (open, done) = ordered(loaded.records).reduce(into: ([Record](), [Record]())) { parts, item in
+                if config.isDone(item.status) { parts.1.append(item) } else { parts.0.append(item) }
+            }
+            let order = WSJFOrder(open)
+            if dryRun { return order }
+            var changes: [String: Data?] = [:]
+            for (n, item) in (order.items + done).enumerated() {
+                let rank = Double(n + 1) * rankStep
+                guard item.rank != rank else { continue }
+                var copy = try readForWrite(item.path)
+                copy.set("rank", .number(rank))
+                copy.set("updated", .date(Workspace.today))
+                changes[item.path] = copy.document.data
+            }
+            if !changes.isEmpty {
+                try save(changes, message: "board: rank by WSJF (\(order.scored.count) scored, \(order.unscored.count) unscored, \(changes.count) changed)",
+                         options: options)
+            }
+            return order
         }
-        let order = WSJFOrder(open)
-        if dryRun { return order }
-        var changes: [String: Data?] = [:]
-        for (n, item) in (order.items + done).enumerated() {
-            let rank = Double(n + 1) * rankStep
-            guard item.rank != rank else { continue }
-            var copy = try readForWrite(item.path)
-            copy.set("rank", .number(rank))
-            copy.set("updated", .date(Workspace.today))
-            changes[item.path] = copy.document.data
-        }
-        if !changes.isEmpty {
-            try save(changes, message: "board: rank by WSJF (\(order.scored.count) scored, \(order.unscored.count) unscored, \(changes.count) changed)",
-                     options: options)
-        }
-        return order
     }
 }
 

@@ -20,7 +20,7 @@ public enum HTMLReport {
                 .style(css)
             ),
             .body(
-                .header(.h1(.text(s.boardName)), .p(.class("muted"), .text("Report of \(s.date)"))),
+                .header(.h1(text(s.boardName)), .p(.class("muted"), text("Report of \(s.date)"))),
                 summary(s),
                 objectives(model.objectives),
                 velocity(model.velocity),
@@ -29,7 +29,7 @@ public enum HTMLReport {
                 changes(model.changes),
                 risks(model.risks),
                 board(model.board),
-                .footer(.p(.class("muted"), .text("Made by board from the files of the repository.")))
+                .footer(.p(.class("muted"), text("Made by board from the files of the repository.")))
             )
         )
         return "<!DOCTYPE html>\n" + html.render(indentedBy: .spaces(1)).replacingOccurrences(of: "<!DOCTYPE html>", with: "")
@@ -39,40 +39,40 @@ public enum HTMLReport {
     // MARK: Sections
 
     static func section(_ id: String, _ heading: String, _ nodes: [N]) -> N {
-        .section(.id(id), .h2(.text(heading)), .group(nodes))
+        .section(.id(id), .h2(text(heading)), .group(nodes))
     }
 
-    static func note(_ text: String?) -> N { text.map { .p(.class("note"), .text($0)) } ?? .empty }
+    static func note(_ text: String?) -> N { text.map { .p(.class("note"), Self.text($0)) } ?? .empty }
 
     static func summary(_ s: ReportModel.Summary) -> N {
         var nodes: [N] = []
         if let it = s.iteration {
-            nodes.append(.p(.strong(.text(it.name)), .text(" (\(it.id), \(it.start) to \(it.end), \(it.state))")))
-            if let goal = it.goal, !goal.isEmpty { nodes.append(.div(.class("goal"), .strong(.text("Goal: ")), markdown(goal))) }
+            nodes.append(.p(.strong(text(it.name)), text(" (\(it.id), \(it.start) to \(it.end), \(it.state))")))
+            if let goal = it.goal, !goal.isEmpty { nodes.append(.div(.class("goal"), .strong(text("Goal: ")), markdown(goal))) }
             nodes.append(.div(.class("figures"),
                               figure("\(s.daysLeft)", "of \(s.workingDays) working days left"),
                               figure(s.committed?.compact ?? "–", "points committed"),
                               figure(s.completed.compact, "of \(s.scope.compact) points done")))
         }
         let verdict = s.verdict?.rawValue ?? "n/a"
-        nodes.append(.p(.span(.class("verdict " + verdict.replacingOccurrences(of: " ", with: "-")), .text(verdict)),
-                        .text(" " + s.health)))
+        nodes.append(.p(.span(.class("verdict " + verdict.replacingOccurrences(of: " ", with: "-")), text(verdict)),
+                        text(" " + s.health)))
         return section("summary", "1. Summary", nodes)
     }
 
     static func figure(_ value: String, _ label: String) -> N {
-        .div(.class("figure"), .span(.class("value"), .text(value)), .span(.class("muted"), .text(label)))
+        .div(.class("figure"), .span(.class("value"), text(value)), .span(.class("muted"), text(label)))
     }
 
     static func objectives(_ o: ReportModel.Objectives) -> N {
         guard o.note == nil else { return section("objectives", "2. Business value by objective", [note(o.note)]) }
         let rows: [[N]] = o.objectives.map { x in
-            [.group(.strong(.text(x.id)), .text(" " + x.title)), .text(x.status), .text(x.kpi?.text ?? "–"),
-             .text("\(x.pointsDone.compact) of \(x.pointsTotal.compact)"), .text(x.delivered.isEmpty ? "–" : x.delivered.joined(separator: ", ")),
-             .text(x.forecast50 ?? "–"), .text(x.forecast85 ?? "–")]
+            [.group(.strong(text(x.id)), text(" " + x.title)), text(x.status), text(x.kpi?.text ?? "–"),
+             text("\(x.pointsDone.compact) of \(x.pointsTotal.compact)"), text(x.delivered.isEmpty ? "–" : x.delivered.joined(separator: ", ")),
+             text(x.forecast50 ?? "–"), text(x.forecast85 ?? "–")]
         }
         let bodies: [N] = o.objectives.filter { !$0.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }.map {
-            .div(.class("objective-body"), .h3(.text("\($0.id) \($0.title)")), markdown($0.body))
+            .div(.class("objective-body"), .h3(text("\($0.id) \($0.title)")), markdown($0.body))
         }
         return section("objectives", "2. Business value by objective", [
             table(["Objective", "Status", "KPI: baseline → current → target", "Points done", "Delivered this iteration",
@@ -88,7 +88,7 @@ public enum HTMLReport {
         return section("velocity", "3. Velocity", [
             SVGChart.bars(title: "Velocity: committed and completed points per iteration", labels: v.bars.map(\.id),
                           series: [committed, completed], lines: lines),
-            table(["Iteration", "Committed", "Completed"], v.bars.map { [.text($0.id), .text($0.committed.compact), .text($0.completed.compact)] }),
+            table(["Iteration", "Committed", "Completed"], v.bars.map { [text($0.id), text($0.committed.compact), text($0.completed.compact)] }),
         ])
     }
 
@@ -98,26 +98,26 @@ public enum HTMLReport {
         let scope = SVGChart.Series(label: "Scope", cssClass: "series-scope", values: b.days.map(\.scope))
         return section("burndown", "4. Burndown and burnup", [
             .div(.class("charts"),
-                 .div(.h3(.text("Burndown: points left")),
+                 .div(.h3(text("Burndown: points left")),
                       SVGChart.lines(title: "Burndown: points remaining against the ideal line", labels: labels, series: [
                           SVGChart.Series(label: "Ideal", cssClass: "series-ideal", values: b.days.map(\.ideal), dashed: true),
                           SVGChart.Series(label: "Remaining", cssClass: "series-remaining", values: b.days.map(\.remaining)), scope,
                       ])),
-                 .div(.h3(.text("Burnup: points done")),
+                 .div(.h3(text("Burnup: points done")),
                       SVGChart.lines(title: "Burnup: points completed against the scope", labels: labels, series: [
                           SVGChart.Series(label: "Completed", cssClass: "series-completed", values: b.days.map(\.completed)), scope,
                       ]))),
-            .p(.class("muted"), .text("Commitment \(b.commitment.compact) points; each point is the end of a day, from the Git history.")),
+            .p(.class("muted"), text("Commitment \(b.commitment.compact) points; each point is the end of a day, from the Git history.")),
         ])
     }
 
     static func scope(_ s: ReportModel.ScopeChanges) -> N {
         guard s.note == nil else { return section("scope", "5. Scope changes", [note(s.note)]) }
-        guard !s.changes.isEmpty else { return section("scope", "5. Scope changes", [.p(.text("No scope changes since the iteration started."))]) }
+        guard !s.changes.isEmpty else { return section("scope", "5. Scope changes", [.p(text("No scope changes since the iteration started."))]) }
         return section("scope", "5. Scope changes", [
             table(["When", "Who", "What", "Item", "Points"], s.changes.map { c in
-                [.text(c.date), .text(c.author), .text(c.kind), .group(.strong(.text(c.id)), .text(" " + c.title)),
-                 .text(MarkdownReport.signed(c.delta))]
+                [text(c.date), text(c.author), text(c.kind), .group(.strong(text(c.id)), text(" " + c.title)),
+                 text(MarkdownReport.signed(c.delta))]
             }),
         ])
     }
@@ -125,26 +125,26 @@ public enum HTMLReport {
     static func changes(_ c: ReportModel.ChangeManagement) -> N {
         guard c.note == nil else { return section("changes", "6. Change management", [note(c.note)]) }
         var nodes: [N] = c.groups.map { group in
-            .group(.h3(.text("\(group.status) (\(group.tasks.count))")),
+            .group(.h3(text("\(group.status) (\(group.tasks.count))")),
                    table(["Task", "Kind", "Owner", "Due"], group.tasks.map { t in
-                       [.group(.strong(.text(t.id)), .text(" " + t.title)), .text(t.kind), .text(t.owner ?? ""),
-                        .group(.text(t.due ?? ""), t.overdue ? .span(.class("badge bad"), .text("overdue")) : .empty)]
+                       [.group(.strong(text(t.id)), text(" " + t.title)), text(t.kind), text(t.owner ?? ""),
+                        .group(text(t.due ?? ""), t.overdue ? .span(.class("badge bad"), text("overdue")) : .empty)]
                    }))
         }
-        nodes.append(c.pendingSignOffs.isEmpty ? .p(.text("No sign-offs pending."))
-                     : .group(.h3(.text("Sign-offs pending")), list(c.pendingSignOffs.map { ($0.id, $0.title, $0.due.map { "due " + $0 } ?? "") })))
+        nodes.append(c.pendingSignOffs.isEmpty ? .p(text("No sign-offs pending."))
+                     : .group(.h3(text("Sign-offs pending")), list(c.pendingSignOffs.map { ($0.id, $0.title, $0.due.map { "due " + $0 } ?? "") })))
         return section("changes", "6. Change management", nodes)
     }
 
     static func risks(_ r: ReportModel.Risks) -> N {
         var nodes: [N] = []
-        if r.isEmpty { nodes.append(.p(.text("No blocked items, no WIP limit exceeded, all work aligned."))) }
-        if !r.blocked.isEmpty { nodes += [.h3(.text("Blocked")), list(r.blocked.map { ($0.id, $0.title, $0.reason) })] }
+        if r.isEmpty { nodes.append(.p(text("No blocked items, no WIP limit exceeded, all work aligned."))) }
+        if !r.blocked.isEmpty { nodes += [.h3(text("Blocked")), list(r.blocked.map { ($0.id, $0.title, $0.reason) })] }
         if !r.overWIP.isEmpty {
-            nodes += [.h3(.text("Over WIP limits")),
+            nodes += [.h3(text("Over WIP limits")),
                       list(r.overWIP.map { ($0.status, "\($0.count) items, limit \($0.limit)", $0.items.joined(separator: ", ")) })]
         }
-        if !r.unaligned.isEmpty { nodes += [.h3(.text("Unaligned")), list(r.unaligned.map { ($0.id, $0.title, $0.reason) })] }
+        if !r.unaligned.isEmpty { nodes += [.h3(text("Unaligned")), list(r.unaligned.map { ($0.id, $0.title, $0.reason) })] }
         return section("risks", "7. Risks", nodes)
     }
 
@@ -152,15 +152,15 @@ public enum HTMLReport {
         section("board", "8. Board: \(b.scope)", [
             .div(.class("kanban"), .group(b.columns.map { column in
                 .div(.class("column " + column.category + (column.overLimit ? " over" : "")),
-                     .h3(.text(column.status), .span(.class("count"), .text(" \(column.cards.count)\(column.wip.map { "/\($0)" } ?? "")"))),
+                     .h3(text(column.status), .span(.class("count"), text(" \(column.cards.count)\(column.wip.map { "/\($0)" } ?? "")"))),
                      .group(column.cards.map { card in
                          .div(.class("card" + (card.blocked ? " blocked" : "")),
-                              .div(.class("card-id"), .text(card.id)),
-                              .div(.class("card-title"), .text(card.title)),
+                              .div(.class("card-id"), text(card.id)),
+                              .div(.class("card-title"), text(card.title)),
                               .div(.class("card-meta"),
-                                   card.points.map { .span(.class("points"), .text("\($0.compact) pts")) } ?? .empty,
-                                   card.assignee.map { .span(.class("assignee"), .text($0)) } ?? .empty,
-                                   card.blocked ? .span(.class("badge bad"), .text("blocked")) : .empty))
+                                   card.points.map { .span(.class("points"), text("\($0.compact) pts")) } ?? .empty,
+                                   card.assignee.map { .span(.class("assignee"), text($0)) } ?? .empty,
+                                   card.blocked ? .span(.class("badge bad"), text("blocked")) : .empty))
                      }))
             })),
         ])
@@ -170,19 +170,23 @@ public enum HTMLReport {
 
     static func table(_ headers: [String], _ rows: [[N]]) -> N {
         .div(.class("scroll"), .table(
-            .thead(.tr(.group(headers.map { .th(.text($0)) }))),
+            .thead(.tr(.group(headers.map { .th(text($0)) }))),
             .tbody(.group(rows.map { row in .tr(.group(row.map { .td($0) })) }))))
     }
 
+    /// Text from board files: every `&` is written `&amp;`, since Plot leaves what looks like an
+    /// entity (`&lt;` in a title) as it is, which a browser would show as `<`.
+    static func text(_ s: String) -> N { .text(s.replacingOccurrences(of: "&", with: "&amp;")) }
+
     static func list(_ entries: [(String, String, String)]) -> N {
         .ul(.group(entries.map { entry in
-            .li(.strong(.text(entry.0)), .text(" " + entry.1 + (entry.2.isEmpty ? "" : ":")),
-                entry.2.isEmpty ? .empty : .span(.class("muted"), .text(entry.2)))
+            .li(.strong(text(entry.0)), text(" " + entry.1 + (entry.2.isEmpty ? "" : ":")),
+                entry.2.isEmpty ? .empty : .span(.class("muted"), text(entry.2)))
         }))
     }
 
-    /// Markdown from a board file as HTML: `<` is escaped before Ink reads it (so no raw HTML
-    /// gets through), images become their alt text (nothing is loaded), and links other than
+    /// Markdown from a board file as HTML: no `<` reaches Ink as such (so no raw HTML gets
+    /// through), images become their alt text (nothing is loaded), and links other than
     /// http(s), mailto and relative ones keep only their text.
     static func markdown(_ text: String) -> N {
         var parser = MarkdownParser()
@@ -198,7 +202,10 @@ public enum HTMLReport {
                 && (!href.contains(":") || ["http", "https", "mailto"].contains(scheme))
             return safe ? html : String(markdown.dropFirst().prefix { $0 != "]" }).replacingOccurrences(of: "<", with: "&lt;")
         })
-        return .div(.class("markdown"), .raw(parser.html(from: text.replacingOccurrences(of: "<", with: "&lt;"))))
+        // Every `<` reaches Ink as a private-use character and leaves it as `&lt;`: text in code and
+        // out of it shows a `<`, and no tag can be written.
+        let html = parser.html(from: text.replacingOccurrences(of: "<", with: "\u{E000}"))
+        return .div(.class("markdown"), .raw(html.replacingOccurrences(of: "\u{E000}", with: "&lt;")))
     }
 
     static let css = """

@@ -93,6 +93,9 @@ public enum Checker {
         for key in ["tags", "depends_on"] {
             if let i = document.index(of: key), case .node(.mapping) = values[i] { report(key, "\(key) must be a list") }
         }
+        for key in Export.ownKeys where document.index(of: key) != nil {
+            report(key, "\(key) is a name board gives its own field in exports and JSON; this key is left out there (rename it)", .warning)
+        }
         return out
     }
 

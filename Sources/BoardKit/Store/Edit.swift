@@ -71,9 +71,11 @@ public struct EditSession {
     private func edit() throws -> Record {
         let original = try workspace.readForWrite(path)
         let originalData = original.document.data
+        let onDisk = try? Data(contentsOf: URL(fileURLWithPath: workspace.absolute(path)))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("board-edit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        var keepCopy = false
+        defer { if !keepCopy { try? FileManager.default.removeItem(at: folder) } }
         let temp = folder.appendingPathComponent((path as NSString).lastPathComponent).path
         try originalData.write(to: URL(fileURLWithPath: temp))
         while true {
@@ -93,9 +95,17 @@ public struct EditSession {
                         }
                     }
                 }
+                if let broken = newError(with: record) { throw BoardError.invalidFile(broken) }
                 if edited == originalData && options.commit == false { return record }
                 if edited != originalData { record.set("updated", .date(Workspace.today)) }
-                try workspace.save([path: record.document.data], message: message, options: options)
+                try workspace.exclusively {
+                    // Saved over a file that changed meanwhile (`board move`, `git pull`), the edit would undo that.
+                    guard (try? Data(contentsOf: URL(fileURLWithPath: workspace.absolute(path)))) == onDisk else {
+                        keepCopy = true
+                        throw BoardError.usage("\(path) changed while it was being edited; nothing was saved (your version is in \(temp))")
+                    }
+                    try workspace.save([path: record.document.data], message: message, options: options)
+                }
                 return record
             } catch BoardError.invalidFile(let diagnostic) {
                 if !askToRetry(diagnostic) {
@@ -104,6 +114,27 @@ public struct EditSession {
                 }
             }
         }
+    }
+
+    /// The first error `board check` finds on the board with the edited record that it does not
+    /// find without it: a status past its WIP limit, a dependency that does not exist or loops.
+    private func newError(with record: Record) -> Diagnostic? {
+        let before = workspace.snapshot()
+        var after = before
+        func put(_ records: inout [Record]) {
+            if let i = records.firstIndex(where: { $0.path == path }) { records[i] = record } else { records.append(record) }
+        }
+        switch RecordKind(rawValue: String(path.prefix { $0 != "/" })) {
+        case .item?: put(&after.items)
+        case .iteration?: put(&after.iterations)
+        case .objective?: put(&after.objectives)
+        case .change?: put(&after.changes)
+        case nil: return nil
+        }
+        // By path and message: an edit that moves lines does not make an old error new.
+        func key(_ d: Diagnostic) -> String { d.path + "\u{0}" + d.message }
+        let known = Set(Checker.check(before).filter { $0.severity == .error }.map(key))
+        return Checker.check(after).first { $0.severity == .error && !known.contains(key($0)) }
     }
 
     static func openEditor(on file: String) throws {

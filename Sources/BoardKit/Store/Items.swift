@@ -74,30 +74,32 @@ extension Workspace {
 
     /// Creates an item file and commits it.
     public func addItem(_ new: NewItem, options: WriteOptions = WriteOptions()) throws -> Record {
-        let title = new.title.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !title.isEmpty else { throw BoardError.usage("the title is empty") }
-        let existing = load(.item).records
-        let status = new.status ?? config.firstStatus
-        try validate("type", .string(new.type))
-        try validate("status", .string(status))
-        if let points = new.points { try validate("points", .number(points)) }
-        let ids = Set(existing.map(\.id))
-        for dependency in new.dependsOn where !ids.contains(dependency) {
-            throw BoardError.usage("--depends-on \(dependency): no item with that id")
+        return try exclusively {
+            let title = new.title.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !title.isEmpty else { throw BoardError.usage("the title is empty") }
+            let existing = load(.item).records
+            let status = new.status ?? config.firstStatus
+            try validate("type", .string(new.type))
+            try validate("status", .string(status))
+            if let points = new.points { try validate("points", .number(points)) }
+            let ids = Set(existing.map(\.id))
+            for dependency in new.dependsOn where !ids.contains(dependency) {
+                throw BoardError.usage("--depends-on \(dependency): no item with that id")
+            }
+            let id = freshID(.item, among: existing)
+            let rank = try rankValue(for: new.rank, movingID: id, among: ordered(existing))
+            let today = Workspace.today
+            let fields: [(String, YAMLValue)] = [
+                ("id", .string(id)), ("title", .string(title)), ("type", .string(new.type)),
+                ("status", .string(status)), ("points", new.points.map(YAMLValue.number) ?? .null),
+                ("rank", .number(rank)), ("assignee", new.assignee.map(YAMLValue.string) ?? .null),
+                ("tags", .list(new.tags)), ("iteration", new.iteration.map(YAMLValue.string) ?? .null),
+                ("objective", new.objective.map(YAMLValue.string) ?? .null), ("depends_on", .list(new.dependsOn)),
+                ("created", .date(today)), ("updated", .date(today)),
+            ]
+            return try createRecord(.item, id: id, title: title, fields: fields,
+                                    body: "## Description\n\n## Acceptance criteria\n\n", options: options)
         }
-        let id = freshID(.item, among: existing)
-        let rank = try rankValue(for: new.rank, movingID: id, among: ordered(existing))
-        let today = Workspace.today
-        let fields: [(String, YAMLValue)] = [
-            ("id", .string(id)), ("title", .string(title)), ("type", .string(new.type)),
-            ("status", .string(status)), ("points", new.points.map(YAMLValue.number) ?? .null),
-            ("rank", .number(rank)), ("assignee", new.assignee.map(YAMLValue.string) ?? .null),
-            ("tags", .list(new.tags)), ("iteration", new.iteration.map(YAMLValue.string) ?? .null),
-            ("objective", new.objective.map(YAMLValue.string) ?? .null), ("depends_on", .list(new.dependsOn)),
-            ("created", .date(today)), ("updated", .date(today)),
-        ]
-        return try createRecord(.item, id: id, title: title, fields: fields,
-                                body: "## Description\n\n## Acceptance criteria\n\n", options: options)
     }
 
     /// A new id for a folder, unused by its records and by its file names (even unreadable ones).
@@ -132,78 +134,82 @@ extension Workspace {
     /// on items unless `force`.
     public func moveItem(_ id: String, to status: String, force: Bool = false, kind: RecordKind = .item,
                          options: WriteOptions = WriteOptions()) throws -> (record: Record, from: String) {
-        try refuseDuringOperation()
-        try validate("status", .string(status), kind: kind)
-        let loaded = load(kind)
-        let all = loaded.records
-        let found = try find(id, among: loaded, kind: kind)
-        let from = found.status
-        if kind == .item, from != status, let limit = config.status(named: status)?.wip, !force {
-            let count = all.filter { $0.status == status }.count
-            if count >= limit {
-                throw BoardError.usage("\(status) is at its WIP limit (\(count) of \(limit)); finish something first or pass --force")
+        return try exclusively {
+            try refuseDuringOperation()
+            try validate("status", .string(status), kind: kind)
+            let loaded = load(kind)
+            let all = loaded.records
+            let found = try find(id, among: loaded, kind: kind)
+            let from = found.status
+            if kind == .item, from != status, let limit = config.status(named: status)?.wip, !force {
+                let count = all.filter { $0.status == status }.count
+                if count >= limit {
+                    throw BoardError.usage("\(status) is at its WIP limit (\(count) of \(limit)); finish something first or pass --force")
+                }
             }
+            let record = try update(found.path, message: "board: move \(found.id) \(from) → \(status)", options: options) {
+                $0.set("status", .string(status))
+            }
+            return (record, from)
         }
-        let record = try update(found.path, message: "board: move \(found.id) \(from) → \(status)", options: options) {
-            $0.set("status", .string(status))
-        }
-        return (record, from)
     }
 
     /// Sets front-matter fields from `KEY=VALUE` assignments; an empty value removes the key.
     public func setFields(_ id: String, _ assignments: [String], kind: RecordKind = .item,
                           options: WriteOptions = WriteOptions()) throws -> Record {
-        try refuseDuringOperation()
-        var parsed: [(String, YAMLValue?)] = []
-        for assignment in assignments {
-            guard let eq = assignment.firstIndex(of: "=") else {
-                throw BoardError.usage("\(assignment): expected KEY=VALUE")
-            }
-            let key = String(assignment[..<eq]).trimmingCharacters(in: .whitespaces)
-            let raw = String(assignment[assignment.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
-            let parts = key.split(separator: ".", omittingEmptySubsequences: false)
-            guard parts.count <= 2, parts.allSatisfy({ part in !part.isEmpty && part.unicodeScalars.allSatisfy {
-                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-")
-            } }) else {
-                throw BoardError.usage("\(key): keys are letters, digits, - and _ (KEY.SUB sets SUB inside KEY)")
-            }
-            if key == "id" { throw BoardError.usage("the id cannot be changed (it names the item everywhere)") }
-            if raw.isEmpty {
-                if FieldKind.required.contains(key) { throw BoardError.usage("\(key) is required and cannot be removed") }
-                parsed.append((key, nil))
-                continue
-            }
-            let value = try Self.parseValue(key: String(parts.last!), raw: raw)
-            try validate(key, value, kind: kind)
-            parsed.append((key, value))
-        }
-        let found = try find(id, in: kind)
-        let summary = assignments.joined(separator: " ")
-        return try update(found.path, message: "board: set \(found.id) \(summary)", options: options) { record in
-            for (key, value) in parsed {
-                guard let dot = key.firstIndex(of: ".") else {
-                    if let value { record.set(key, value) } else { record.remove(key) }
+        return try exclusively {
+            try refuseDuringOperation()
+            var parsed: [(String, YAMLValue?)] = []
+            for assignment in assignments {
+                guard let eq = assignment.firstIndex(of: "=") else {
+                    throw BoardError.usage("\(assignment): expected KEY=VALUE")
+                }
+                let key = String(assignment[..<eq]).trimmingCharacters(in: .whitespaces)
+                let raw = String(assignment[assignment.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+                let parts = key.split(separator: ".", omittingEmptySubsequences: false)
+                guard parts.count <= 2, parts.allSatisfy({ part in !part.isEmpty && part.unicodeScalars.allSatisfy {
+                    $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-")
+                } }) else {
+                    throw BoardError.usage("\(key): keys are letters, digits, - and _ (KEY.SUB sets SUB inside KEY)")
+                }
+                if key == "id" { throw BoardError.usage("the id cannot be changed (it names the item everywhere)") }
+                if raw.isEmpty {
+                    if FieldKind.required.contains(key) { throw BoardError.usage("\(key) is required and cannot be removed") }
+                    parsed.append((key, nil))
                     continue
                 }
-                // KEY.SUB: set or remove SUB inside the mapping KEY (rewriting KEY's block).
-                let (outer, inner) = (String(key[..<dot]), String(key[key.index(after: dot)...]))
-                let current = record.document.value(outer)?.yamlValue ?? .null
-                guard case .map(var pairs) = current == .null ? .map([]) : current else {
-                    throw BoardError.usage("\(key): \(outer) is not a mapping")
-                }
-                let before = pairs
-                pairs.removeAll { $0.key == inner && value == nil }
-                if let value {
-                    if let i = pairs.firstIndex(where: { $0.key == inner }) { pairs[i].value = value } else { pairs.append(YAMLPair(inner, value)) }
-                    if kind == .objective, outer == "kpi", inner == "current", case .number(let n) = value {
-                        pairs = KPI.recordingMeasurement(n, on: Workspace.today, in: pairs)
+                let value = try Self.parseValue(key: String(parts.last!), raw: raw)
+                try validate(key, value, kind: kind)
+                parsed.append((key, value))
+            }
+            let found = try find(id, in: kind)
+            let summary = assignments.joined(separator: " ")
+            return try update(found.path, message: "board: set \(found.id) \(summary)", options: options) { record in
+                for (key, value) in parsed {
+                    guard let dot = key.firstIndex(of: ".") else {
+                        if let value { record.set(key, value) } else { record.remove(key) }
+                        continue
                     }
+                    // KEY.SUB: set or remove SUB inside the mapping KEY (rewriting KEY's block).
+                    let (outer, inner) = (String(key[..<dot]), String(key[key.index(after: dot)...]))
+                    let current = record.document.value(outer)?.yamlValue ?? .null
+                    guard case .map(var pairs) = current == .null ? .map([]) : current else {
+                        throw BoardError.usage("\(key): \(outer) is not a mapping")
+                    }
+                    let before = pairs
+                    pairs.removeAll { $0.key == inner && value == nil }
+                    if let value {
+                        if let i = pairs.firstIndex(where: { $0.key == inner }) { pairs[i].value = value } else { pairs.append(YAMLPair(inner, value)) }
+                        if kind == .objective, outer == "kpi", inner == "current", case .number(let n) = value {
+                            pairs = KPI.recordingMeasurement(n, on: Workspace.today, in: pairs)
+                        }
+                    }
+                    // Only the lines of the keys that changed, where the block allows it (comments stay).
+                    let changed: [(key: String, value: YAMLValue?)] =
+                        before.filter { old in !pairs.contains { $0.key == old.key } }.map { ($0.key, nil) }
+                        + pairs.filter { new in !before.contains { $0 == new } }.map { ($0.key, $0.value) }
+                    if !record.document.setNested(outer, changed) { record.document.set(outer, .map(pairs), keepingFlowStyle: true) }
                 }
-                // Only the lines of the keys that changed, where the block allows it (comments stay).
-                let changed: [(key: String, value: YAMLValue?)] =
-                    before.filter { old in !pairs.contains { $0.key == old.key } }.map { ($0.key, nil) }
-                    + pairs.filter { new in !before.contains { $0 == new } }.map { ($0.key, $0.value) }
-                if !record.document.setNested(outer, changed) { record.document.set(outer, .map(pairs), keepingFlowStyle: true) }
             }
         }
     }
@@ -257,6 +263,10 @@ extension Workspace {
             }
         case ("title", .string(let t)) where t.trimmingCharacters(in: .whitespaces).isEmpty:
             throw BoardError.usage("the title is empty")
+        case ("related", .list(let ids)) where kind == .change, ("depends_on", .list(let ids)) where kind == .item:
+            // As `change add --related` and `add --depends-on` check them.
+            let known = Set(load(.item).records.map { $0.id.lowercased() })
+            if let missing = ids.first(where: { !known.contains($0.lowercased()) }) { throw BoardError.usage("\(key) \(missing): no item with that id") }
         default: break
         }
     }
@@ -265,45 +275,49 @@ extension Workspace {
     @discardableResult
     public func update(_ path: String, message: String, options: WriteOptions,
                        _ edit: (inout Record) throws -> Void) throws -> Record {
-        let record = try edited(path, edit)
-        try save([path: record.document.data], message: message, options: options)
-        return record
+        return try exclusively {
+            let record = try edited(path, edit)
+            try save([path: record.document.data], message: message, options: options)
+            return record
+        }
     }
 
     /// Puts an item at a position in the backlog order by changing only its rank
     /// (all ranks are renumbered only when no room is left between two neighbours).
     public func rankItem(_ id: String, _ position: RankPosition, options: WriteOptions = WriteOptions()) throws -> Record {
-        try refuseDuringOperation()
-        let loaded = load(.item)
-        let item = try find(id, among: loaded)
-        let items = ordered(loaded.records)
-        let others = items.filter { $0.id != item.id }
-        do {
-            let rank = try rankValue(for: position, movingID: item.id, among: others)
-            return try update(item.path, message: "board: rank \(item.id) \(describe(position))", options: options) {
-                $0.set("rank", .number(rank))
+        return try exclusively {
+            try refuseDuringOperation()
+            let loaded = load(.item)
+            let item = try find(id, among: loaded)
+            let items = ordered(loaded.records)
+            let others = items.filter { $0.id != item.id }
+            do {
+                let rank = try rankValue(for: position, movingID: item.id, among: others)
+                return try update(item.path, message: "board: rank \(item.id) \(describe(position))", options: options) {
+                    $0.set("rank", .number(rank))
+                }
+            } catch is NoRoom {}
+            // No room: renumber everything with the item in its new place.
+            var order = others
+            let index: Int
+            switch position {
+            case .top: index = 0
+            case .bottom, .value: index = order.count
+            case .before(let other): index = order.firstIndex { $0.id.caseInsensitiveCompare(other) == .orderedSame } ?? 0
+            case .after(let other): index = (order.firstIndex { $0.id.caseInsensitiveCompare(other) == .orderedSame } ?? order.count - 1) + 1
             }
-        } catch is NoRoom {}
-        // No room: renumber everything with the item in its new place.
-        var order = others
-        let index: Int
-        switch position {
-        case .top: index = 0
-        case .bottom, .value: index = order.count
-        case .before(let other): index = order.firstIndex { $0.id.caseInsensitiveCompare(other) == .orderedSame } ?? 0
-        case .after(let other): index = (order.firstIndex { $0.id.caseInsensitiveCompare(other) == .orderedSame } ?? order.count - 1) + 1
+            order.insert(item, at: index)
+            var changes: [String: Data?] = [:]
+            var moved = item
+            for (n, record) in order.enumerated() {
+                var copy = try readForWrite(record.path)
+                copy.set("rank", .number(Double(n + 1) * rankStep))
+                if record.id == item.id { copy.set("updated", .date(Workspace.today)); moved = copy }
+                changes[record.path] = copy.document.data
+            }
+            try save(changes, message: "board: rank \(item.id) \(describe(position)) (renumbered \(order.count) items)", options: options)
+            return moved
         }
-        order.insert(item, at: index)
-        var changes: [String: Data?] = [:]
-        var moved = item
-        for (n, record) in order.enumerated() {
-            var copy = try readForWrite(record.path)
-            copy.set("rank", .number(Double(n + 1) * rankStep))
-            if record.id == item.id { copy.set("updated", .date(Workspace.today)); moved = copy }
-            changes[record.path] = copy.document.data
-        }
-        try save(changes, message: "board: rank \(item.id) \(describe(position)) (renumbered \(order.count) items)", options: options)
-        return moved
     }
 
     private func describe(_ position: RankPosition) -> String {

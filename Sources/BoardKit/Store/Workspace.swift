@@ -373,9 +373,10 @@ public final class Workspace {
             try writeFiles(changes)
             return nil
         }
-        let lock = try WriteLock(gitDir: repository.gitDir)
-        defer { lock.release() }
-        if lock.previousOwnerDied { removeGitLocksLeftByAKilledWriter(gitDir: repository.gitDir) }
+        return try exclusively { try commit(changes, message: message, options: options, in: repository) }
+    }
+
+    private func commit(_ changes: [String: Data?], message: String, options: WriteOptions, in repository: Repository) throws -> OID? {
         try refuseDuringOperation()
         removeStaleTemporaryFiles(beside: changes.keys)
         let head = try repository.head()
@@ -383,17 +384,40 @@ public final class Workspace {
             throw BoardError.usage("HEAD is detached; check out a branch first (or pass --detach-ok)")
         }
         let author = options.commit ? try repository.signature() : nil
+        guard let author else {
+            try writeFiles(changes)
+            return nil
+        }
+        // What each file holds now: put back if the commit fails, and what the user changed and did not commit.
+        let before = Dictionary(uniqueKeysWithValues: changes.keys.map { ($0, FileManager.default.contents(atPath: absolute($0))) })
+        var committed = changes, keeping: Set<String> = []
+        if let headID = head.commit {
+            for (path, data) in changes {
+                guard let data, let now = before[path] ?? nil, let inHead = try repository.file(repoPrefix + path, at: headID),
+                      now != inHead else { continue }
+                // The user's own changes stay in the file, uncommitted: the commit holds board's change alone.
+                guard let merged = try repository.mergeFile(ancestor: now, ours: data, theirs: inHead) else {
+                    throw BoardError.usage("\(path) has changes that are not committed on the lines board would change; commit or stash them first (or pass --no-commit)")
+                }
+                committed[path] = merged
+                keeping.insert(repoPrefix + path)
+            }
+        }
         try writeFiles(changes)
-        guard let author else { return nil }
         let committer = (try? repository.signature(role: "COMMITTER")) ?? author
-        let repoChanges = Dictionary(uniqueKeysWithValues: changes.map { (repoPrefix + $0.key, $0.value) })
+        let repoChanges = Dictionary(uniqueKeysWithValues: committed.map { (repoPrefix + $0.key, $0.value) })
         var attempts = 0
         while true {
             do {
-                return try repository.commit(changes: repoChanges, message: message, author: author, committer: committer)
+                return try repository.commit(changes: repoChanges, message: message, author: author, committer: committer,
+                                             keepingWorkTree: keeping)
             } catch let error as GitError where (error.isModified || error.isLocked) && attempts < 20 {
                 attempts += 1
                 usleep(UInt32.random(in: 5_000...50_000))
+            } catch {
+                // Nothing lands: the files are put back as they were.
+                try? writeFiles(before)
+                throw error
             }
         }
     }

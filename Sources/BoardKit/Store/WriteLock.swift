@@ -57,3 +57,36 @@ final class WriteLock {
 
     deinit { release() }
 }
+
+/// The board locks this process holds, by `.git` folder, with how many `exclusively` calls are
+/// inside each; one recursive lock keeps the threads of the process in turn.
+private final class HeldLocks: @unchecked Sendable {
+    let turn = NSRecursiveLock()
+    var held: [String: (lock: WriteLock, depth: Int)] = [:]
+}
+private let heldLocks = HeldLocks()
+
+extension Workspace {
+    /// Runs `body` holding `.git/board.lock`, so that what a command reads is what it changes: two
+    /// `board` processes changing one item (or checking one WIP limit) cannot lose either change.
+    /// Calls inside it share the lock. Outside a repository `body` just runs.
+    public func exclusively<T>(_ body: () throws -> T) throws -> T {
+        guard let gitDir = repository?.gitDir else { return try body() }
+        let h = heldLocks
+        h.turn.lock()
+        defer { h.turn.unlock() }
+        if let entry = h.held[gitDir] {
+            h.held[gitDir] = (entry.lock, entry.depth + 1)
+        } else {
+            let lock = try WriteLock(gitDir: gitDir)
+            if lock.previousOwnerDied { removeGitLocksLeftByAKilledWriter(gitDir: gitDir) }
+            h.held[gitDir] = (lock, 1)
+        }
+        defer {
+            if let entry = h.held[gitDir] {
+                if entry.depth == 1 { entry.lock.release(); h.held[gitDir] = nil } else { h.held[gitDir] = (entry.lock, entry.depth - 1) }
+            }
+        }
+        return try body()
+    }
+}

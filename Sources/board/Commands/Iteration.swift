@@ -53,8 +53,9 @@ extension Board {
             func run() throws {
                 let workspace = try global.workspace()
                 let (iterations, diagnostics) = workspace.iterations()
-                report(diagnostics)
-                let items = workspace.load(.item).records
+                let loaded = workspace.load(.item)
+                report(diagnostics + loaded.diagnostics)
+                let items = loaded.records
                 let rows = iterations.map { summary($0, workspace: workspace, items: items) }
                 if output.json {
                     print(renderJSON(rows))
@@ -84,7 +85,9 @@ extension Board {
                 let workspace = try global.workspace()
                 let iteration = try workspace.iteration(id)
                 let config = workspace.config
-                let items = workspace.ordered(workspace.load(.item).records.filter { $0.iteration == iteration.id })
+                let loaded = workspace.load(.item)
+                report(loaded.diagnostics)
+                let items = workspace.ordered(loaded.records.filter { $0.iteration == iteration.id })
                 if output.json {
                     var object = iteration.record.jsonObject
                     object.merge(summary(iteration, workspace: workspace, items: items)) { _, new in new }

@@ -64,7 +64,7 @@ extension Board {
 
             func run() throws {
                 let board = try global.workspace().snapshot()
-                report(board.loadDiagnostics.filter { $0.path.hasPrefix(RecordKind.objective.folder + "/") })
+                report(board.loadDiagnostics)  // an item that cannot be read is missing from the figures
                 let statuses = splitList(status)
                 let objectives = board.objectives.filter { statuses.isEmpty || statuses.contains($0.status) }
                     .sorted { (objectiveStatuses.firstIndex(of: $0.status) ?? 9, $0.id) < (objectiveStatuses.firstIndex(of: $1.status) ?? 9, $1.id) }
@@ -110,6 +110,7 @@ extension Board {
                 let workspace = try global.workspace()
                 let objective = try workspace.find(id, in: .objective)
                 let board = workspace.snapshot()
+                report(board.loadDiagnostics)
                 let progress = board.progress(of: objective)
                 let halted = board.haltedObjectiveIDs.contains(objective.id.lowercased())
                 if output.json {

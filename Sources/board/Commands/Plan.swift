@@ -31,10 +31,15 @@ extension Board {
             if let velocity, velocity < 0 || !velocity.isFinite { throw BoardError.usage("--velocity must be a number of points, 0 or more") }
             guard last >= 1 else { throw BoardError.usage("--last must be at least 1") }
             let workspace = try global.workspace()
-            let snapshot = workspace.snapshot()
-            keepUntilExit(snapshot)
-            let plan = try workspace.plan(iteration, velocity: velocity, capacityOnly: capacityOnly, last: last, snapshot: snapshot)
-            if !dryRun { try workspace.apply(plan, options: write.options) }
+            func planned() throws -> Plan {
+                let snapshot = workspace.snapshot()
+                keepUntilExit(snapshot)
+                let plan = try workspace.plan(iteration, velocity: velocity, capacityOnly: capacityOnly, last: last, snapshot: snapshot)
+                if !dryRun { try workspace.apply(plan, options: write.options) }
+                return plan
+            }
+            // A plan that is put in place is worked out under the write lock, from what it changes.
+            let plan = dryRun ? try planned() : try workspace.exclusively(planned)
             if output.json {
                 print(renderJSON(plan.jsonObject))
                 return

@@ -50,7 +50,11 @@ extension Board {
             let position: RankPosition = before.map(RankPosition.before) ?? after.map(RankPosition.after)
                 ?? (top ? .top : .bottom)
             let record = try workspace.rankItem(id, position, options: write.options)
-            if !global.quiet { print("\(record.id): rank \(record.rank?.compact ?? "")") }
+            if output.json {
+                print(renderJSON(record.jsonObject))
+            } else if !global.quiet {
+                print("\(record.id): rank \(record.rank?.compact ?? "")")
+            }
         }
 
         private func rankByWSJF(_ workspace: Workspace) throws {

@@ -452,3 +452,225 @@ import Testing
         #expect(WSJFOrder.order([3, nil, 63]) == [2, 0, 1])
     }
 }
+
+/// One test per bug that the second round of session 7's review found: lost updates and lost bytes.
+@Suite struct ReviewFindingsRound2Tests {
+    func itemPath(_ sandbox: Sandbox, _ dir: String, _ id: String) throws -> String {
+        try sandbox.git("-C", dir, "ls-files", "backlog/\(id)-*").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Two commands on one item at once: each read the file before the lock, and the later one undid the other.
+    @Test func concurrentCommandsOnOneItemLoseNothing() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        let id = addedID(try sandbox.board("add", "Race me", "--points", "1", in: dir))
+        let path = try itemPath(sandbox, dir, id)
+        for round in 1...6 {
+            let results = ResultBox()
+            nonisolated(unsafe) let shared = sandbox  // `run` is safe to call from many threads (see Sandbox)
+            DispatchQueue.concurrentPerform(iterations: 2) { n in
+                let args = n == 0 ? ["move", id, round % 2 == 0 ? "ready" : "in-progress"] : ["set", id, "assignee=u\(round)"]
+                results.add((try? shared.board(args, in: dir))?.status ?? -1)
+            }
+            #expect(results.all == [0, 0])
+            let text = try sandbox.read(path, in: dir)
+            #expect(text.contains("status: \(round % 2 == 0 ? "ready" : "in-progress")\n") && text.contains("assignee: u\(round)\n"),
+                    "round \(round): \(text)")
+        }
+        #expect(try sandbox.git("-C", dir, "status", "--porcelain") == "")
+    }
+
+    final class ResultBox: @unchecked Sendable {
+        let lock = NSLock()
+        var values: [Int32] = []
+        func add(_ v: Int32) { lock.lock(); values.append(v); lock.unlock() }
+        var all: [Int32] { lock.lock(); defer { lock.unlock() }; return values.sorted() }
+    }
+
+    /// `board edit` wrote its copy over a file that changed while the editor was open.
+    @Test func editKeepsAChangeMadeWhileTheEditorWasOpen() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        let id = addedID(try sandbox.board("add", "Orig", in: dir))
+        let path = try itemPath(sandbox, dir, id)
+        let editor = "#!/bin/sh\n'\(Sandbox.boardBinary)' -C '\(dir)' set \(id) assignee=bob -q\nsed -i 's/^title: .*/title: Edited/' \"$1\"\n"
+        try sandbox.write(editor, to: "ed.sh", in: sandbox.root.path)
+        chmod(sandbox.path("ed.sh"), 0o755)
+        let edit = try sandbox.board("edit", id, in: dir, environment: ["EDITOR": sandbox.path("ed.sh")])
+        #expect(edit.status == 2 && edit.stderr.contains("changed while it was being edited"), "\(edit.stderr)")
+        let text = try sandbox.read(path, in: dir)
+        #expect(text.contains("assignee: bob") && text.contains("title: Orig"))
+        // The edited version is kept where the message says.
+        let kept = edit.stderr.components(separatedBy: "your version is in ").last?.dropLast(2) ?? ""
+        #expect((try? String(contentsOfFile: String(kept), encoding: .utf8))?.contains("title: Edited") == true, "\(kept)")
+    }
+
+    /// `board edit` committed a status past its WIP limit and a dependency on a missing item.
+    @Test func editRefusesWhatCheckWouldReject() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        let ids = try (1...3).map { addedID(try sandbox.board("add", "R\($0)", in: dir)) }
+        for id in ids.prefix(2) { #expect(try sandbox.board("move", id, "review", in: dir).status == 0) }
+        let count = try sandbox.git("-C", dir, "rev-list", "--count", "HEAD")
+        for (sed, message) in [("s/^status: .*/status: review/", "over its WIP limit"), ("s/^depends_on: .*/depends_on: [B-nope1]/", "B-nope1")] {
+            try sandbox.write("#!/bin/sh\nsed -i '\(sed)' \"$1\"\n", to: "ed.sh", in: sandbox.root.path)
+            chmod(sandbox.path("ed.sh"), 0o755)
+            let edit = try sandbox.board("edit", ids[2], in: dir, environment: ["EDITOR": sandbox.path("ed.sh")])
+            #expect(edit.status == 2 && edit.stderr.contains(message), "\(edit.stderr)")
+        }
+        #expect(try sandbox.git("-C", dir, "rev-list", "--count", "HEAD") == count)
+        #expect(try sandbox.board("check", in: dir).status == 0)
+        #expect(try sandbox.board("change", "add", "Train", in: dir).status == 0)
+        let change = try sandbox.json(try sandbox.board("change", "list", "--format", "json", in: dir)) as? [[String: Any]]
+        let changeID = change?.first?["id"] as? String ?? ""
+        #expect(try sandbox.board("change", "set", changeID, "related=B-nope1", in: dir).status == 2)
+    }
+
+    /// The user's own uncommitted edits in a file board changes went into board's commit.
+    @Test func theUsersUncommittedChangesStayUncommitted() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        let id = addedID(try sandbox.board("add", "Mine", "--points", "1", in: dir))
+        let path = try itemPath(sandbox, dir, id)
+        let original = try sandbox.read(path, in: dir)
+        try sandbox.write(original + "WIP: half-written notes\n", to: path, in: dir)
+        let move = try sandbox.board("move", id, "ready", in: dir)
+        #expect(move.status == 0, "\(move.stderr)")
+        let committed = try sandbox.git("-C", dir, "show", "HEAD:\(path)")
+        #expect(committed.contains("status: ready") && !committed.contains("WIP"))
+        let now = try sandbox.read(path, in: dir)
+        #expect(now.contains("status: ready") && now.contains("WIP: half-written notes"))
+        #expect(try sandbox.git("-C", dir, "status", "--porcelain") == " M \(path)\n")
+        // A change of the user's on the very lines board changes: refused, nothing touched.
+        try sandbox.write(now.replacingOccurrences(of: "status: ready", with: "status: review"), to: path, in: dir)
+        let head = try sandbox.git("-C", dir, "rev-parse", "HEAD")
+        let clash = try sandbox.board("move", id, "done", in: dir)
+        #expect(clash.status == 2 && clash.stderr.contains("commit or stash them first"), "\(clash.stderr)")
+        #expect(try sandbox.git("-C", dir, "rev-parse", "HEAD") == head)
+        #expect(try sandbox.read(path, in: dir).contains("status: review"))
+    }
+
+    /// With the index locked, the commit landed, the command failed, and the user's next commit undid it.
+    @Test func aCommitWhoseIndexCannotBeWrittenLandsNothing() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        let id = addedID(try sandbox.board("add", "X", "--points", "1", in: dir))
+        let path = try itemPath(sandbox, dir, id)
+        let before = try sandbox.read(path, in: dir)
+        let head = try sandbox.git("-C", dir, "rev-parse", "HEAD")
+        try sandbox.write("", to: ".git/index.lock", in: dir)
+        let move = try sandbox.board("move", id, "ready", in: dir)
+        try FileManager.default.removeItem(atPath: dir + "/.git/index.lock")
+        #expect(move.status == 2 && move.stderr.contains("index"))
+        #expect(try sandbox.git("-C", dir, "rev-parse", "HEAD") == head)
+        #expect(try sandbox.read(path, in: dir) == before)
+        #expect(try sandbox.git("-C", dir, "status", "--porcelain") == "")
+    }
+
+    /// A key added after a `|+` block scalar went before its trailing blank lines, which are its value's.
+    @Test func aKeepChompedBlockKeepsItsBlankLines() throws {
+        let text = "---\nid: B-1\nnotes: |+\n  a\n\n\n---\nbody\n"
+        var doc = try FrontMatterDocument(data: Data(text.utf8), path: "backlog/B-1-x.md")
+        doc.set("updated", .date("2026-03-02"))
+        let after = String(decoding: doc.data, as: UTF8.self)
+        #expect(after == "---\nid: B-1\nnotes: |+\n  a\n\n\nupdated: 2026-03-02\n---\nbody\n")
+        let record = try Record(path: "backlog/B-1-x.md", data: doc.data)
+        #expect(record.string("notes") == "a\n\n\n")
+        // Without `+`, the blank lines are not the value's, and a comment after them never was.
+        var strip = try FrontMatterDocument(data: Data("---\nid: B-1\nnotes: |\n  a\n\n# c\n---\n".utf8), path: "x.md")
+        strip.set("x", .number(1))
+        #expect(String(decoding: strip.data, as: UTF8.self) == "---\nid: B-1\nnotes: |\n  a\nx: 1\n\n# c\n---\n")
+    }
+
+    /// An item that cannot be read was left out of objective and iteration figures without a word.
+    @Test func unreadableItemsAreReportedWhereTheyAreMissing() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        let objective = addedID(try sandbox.board("objective", "add", "Goal", "--status", "active", in: dir))
+        let id = addedID(try sandbox.board("add", "Alpha", "--points", "5", "--objective", objective, in: dir))
+        let path = try itemPath(sandbox, dir, id)
+        try sandbox.write(try sandbox.read(path, in: dir).replacingOccurrences(of: "title: Alpha", with: "title: [Alpha"), to: path, in: dir)
+        for args in [["objective", "list"], ["objective", "show", objective], ["iteration", "list"], ["report"]] {
+            let result = try sandbox.board(args, in: dir)
+            #expect(result.stderr.contains("\(path):") && result.stderr.contains("error: invalid YAML"), "\(args): \(result.stderr)")
+        }
+    }
+
+    /// Burndown, scope and the report counted the work `iteration close` carried over as removed.
+    @Test func carriedOverWorkIsNoScopeRemoval() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        func at(_ day: String) -> [String: String] {
+            ["BOARD_TODAY": day, "GIT_AUTHOR_DATE": "\(day)T12:00:00+00:00", "GIT_COMMITTER_DATE": "\(day)T12:00:00+00:00"]
+        }
+        let a = addedID(try sandbox.board("add", "A", "--points", "5", "--status", "ready", in: dir))
+        let b = addedID(try sandbox.board("add", "B", "--points", "3", "--status", "ready", in: dir))
+        #expect(try sandbox.board("iteration", "new", "--id", "S1", "--start", "2026-03-02", "--length", "12", in: dir).status == 0)
+        for id in [a, b] { #expect(try sandbox.board("set", id, "iteration=S1", in: dir).status == 0) }
+        #expect(try sandbox.board("iteration", "start", "S1", in: dir, environment: at("2026-03-02")).status == 0)
+        #expect(try sandbox.board("move", a, "done", in: dir, environment: at("2026-03-05")).status == 0)
+        #expect(try sandbox.board("iteration", "close", "S1", in: dir, environment: at("2026-03-13")).status == 0)
+        let scope = try sandbox.json(try sandbox.board("scope", "S1", "--format", "json", in: dir, environment: at("2026-03-16"))) as? [String: Any]
+        #expect((scope?["changes"] as? [Any])?.isEmpty == true, "\(String(describing: scope))")
+        let burndown = try sandbox.json(try sandbox.board("burndown", "S1", "--format", "json", in: dir, environment: at("2026-03-16"))) as? [String: Any]
+        let last = (burndown?["days"] as? [[String: Any]])?.last
+        #expect(last?["date"] as? String == "2026-03-13" && last?["remaining"] as? Double == 3 && last?["scope"] as? Double == 8)
+    }
+
+    /// `objective list` forecast with 2,000 trials and `forecast --objective` with 10,000: different dates.
+    @Test func objectiveForecastsMatchForecastObjective() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        for (n, start, end, done) in [(1, "2026-03-02", "2026-03-15", 7), (2, "2026-03-16", "2026-03-29", 0)] {
+            try sandbox.write("---\nid: S\(n)\nstart: \(start)\nend: \(end)\nstate: closed\ncommitment: {date: \(start), points: 8, items: []}\n"
+                              + "outcome: {date: \(end), completed_points: \(done), completed: [], not_completed: []}\n---\n", to: "iterations/S\(n).md", in: dir)
+        }
+        let today = ["BOARD_TODAY": "2026-04-03"]
+        let objective = addedID(try sandbox.board("objective", "add", "Goal", "--status", "active", in: dir))
+        #expect(try sandbox.board("add", "Big", "--points", "13", "--objective", objective, in: dir).status == 0)
+        let forecast = try sandbox.json(try sandbox.board("forecast", "--objective", objective, "--format", "json", in: dir, environment: today)) as? [String: Any]
+        let ends = Dictionary(uniqueKeysWithValues: (forecast?["percentiles"] as? [[String: Any]] ?? []).map { ($0["probability"] as? Int ?? 0, $0["end"] as? String ?? "") })
+        let list = try sandbox.json(try sandbox.board("objective", "list", "--format", "json", in: dir, environment: today)) as? [[String: Any]]
+        let shown = (list?.first?["progress"] as? [String: Any])?["forecast"] as? [String: Any]
+        #expect(shown?["p50"] as? String == ends[50] && shown?["p85"] as? String == ends[85] && ends[50] != nil, "\(ends) \(String(describing: shown))")
+    }
+
+    /// `rank ID --top --format json` printed text.
+    @Test func rankPrintsJSONWhenAsked() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        let id = addedID(try sandbox.board("add", "X", in: dir))
+        let ranked = try sandbox.json(try sandbox.board("rank", id, "--top", "--format", "json", in: dir)) as? [String: Any]
+        #expect(ranked?["id"] as? String == id && ranked?["rank"] != nil)
+    }
+
+    /// The HTML report showed `&lt;` typed in a title as `<`, and a `<` in code as `&lt;`.
+    @Test func reportsShowTextAndCodeAsTyped() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeRepo()
+        #expect(try sandbox.board("init", dir, "--name", "R&amp;D").status == 0)
+        let objective = addedID(try sandbox.board("objective", "add", "G", "--status", "active", in: dir))
+        let path = try sandbox.git("-C", dir, "ls-files", "objectives/\(objective)-*").trimmingCharacters(in: .whitespacesAndNewlines)
+        try sandbox.write(try sandbox.read(path, in: dir) + "Use `a < b`, not <b>tags</b>.\n\n```\nif a < b {}\n```\n", to: path, in: dir)
+        let html = try sandbox.board("report", "--format", "html", in: dir).stdout
+        #expect(html.contains("<h1>R&amp;amp;D</h1>"))
+        #expect(html.contains("<code>a &lt; b</code>") && html.contains("if a &lt; b {}") && html.contains("&lt;b&gt;tags") || html.contains("&lt;b>tags"))
+        #expect(!html.contains("<b>tags") && !html.contains("&amp;lt;"))
+        let md = try sandbox.board("report", in: dir).stdout
+        #expect(md.contains("Use `a < b`, not &lt;b>tags&lt;/b>.") && md.contains("if a < b {}"))
+    }
+
+    /// A front-matter key named `path` or `body` gave CSV two columns of that name.
+    @Test func keysNamedLikeExportFieldsAreLeftOutAndFlagged() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        let id = addedID(try sandbox.board("add", "K", in: dir))
+        let path = try itemPath(sandbox, dir, id)
+        try sandbox.write(try sandbox.read(path, in: dir).replacingOccurrences(of: "title: K\n", with: "title: K\npath: my/custom\nbody: fm\n"), to: path, in: dir)
+        let header = try sandbox.board("export", "csv", in: dir).stdout.components(separatedBy: "\r\n").first ?? ""
+        let columns = header.split(separator: ",").map(String.init)
+        #expect(columns.filter { $0 == "path" }.count == 1 && columns.filter { $0 == "body" }.count == 1, "\(header)")
+        let check = try sandbox.board("check", in: dir)
+        #expect(check.status == 0 && check.stdout.contains("warning: path is a name board gives its own field"))
+    }
+}

@@ -66,7 +66,11 @@ struct GeneratedItem: Sendable, CustomStringConvertible {
             }
             chunks[i].lines = lines
         } else {
-            chunks.append(Chunk(before: [], key: key, lines: lines, comment: nil))
+            // After a `|+` or `>+` block the blank lines are the block's: a new key goes after them.
+            let keep = chunks.last.map { $0.lines[0].split(separator: " ").last.map { ($0.first == "|" || $0.first == ">") && $0.contains("+") } ?? false } ?? false
+            let blanks = keep ? Array(trailing.prefix { $0.trimmingCharacters(in: .whitespaces).isEmpty }) : []
+            trailing.removeFirst(blanks.count)
+            chunks.append(Chunk(before: blanks, key: key, lines: lines, comment: nil))
         }
     }
 
