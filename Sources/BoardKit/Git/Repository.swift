@@ -267,13 +267,7 @@ public final class Repository {
                                        "cannot store \(path)")
                 }
                 blobs[path] = blob
-                var entry = git_index_entry()
-                entry.mode = UInt32(GIT_FILEMODE_BLOB.rawValue)
-                entry.id = blob
-                try path.withCString { cPath in
-                    entry.path = cPath
-                    try GitError.check(git_index_add(index, &entry), "cannot stage \(path)")
-                }
+                try Self.add(blob, at: path, to: index)
             } else if git_index_get_bypath(index, path, 0) != nil {
                 try GitError.check(git_index_remove(index, path, 0), "cannot remove \(path)")
             }
@@ -326,19 +320,36 @@ public final class Repository {
         do {
             try stage(paths: Array(changes.keys), blobs: blobs.filter { keepingWorkTree.contains($0.key) })
         } catch {
-            // Put the branch back (if no one moved it since), so the index and HEAD still agree.
+            // Put the branch back, so the index and HEAD still agree: only if it still points at this commit.
             var undone: OpaquePointer?
-            if var previous = head.commit?.raw,
-               git_reference_create_matching(&undone, pointer, refName, &previous, 1, &commitID, "board: undo, the index could not be written") == 0 {
-                git_reference_free(undone)
-            } else if head.commit == nil, git_reference_lookup(&undone, pointer, refName) == 0 {
-                git_reference_delete(undone)
-                git_reference_free(undone)
+            var rc: Int32 = -1
+            if var previous = head.commit?.raw {
+                rc = git_reference_create_matching(&undone, pointer, refName, &previous, 1, &commitID, "board: undo, the index could not be written")
+            } else if git_reference_lookup(&undone, pointer, refName) == 0 {
+                rc = git_reference_target(undone).map { git_oid_equal($0, &commitID) != 0 } == true ? git_reference_delete(undone) : -1
             }
+            git_reference_free(undone)
             git_error_clear()
+            guard rc == 0 else { throw IndexNotUpdated(commit: OID(commitID), reason: "\(error)") }
             throw error
         }
         return OID(commitID)
+    }
+
+    /// A commit that is in, on a branch someone moved on meanwhile, whose index could not be brought up to date.
+    public struct IndexNotUpdated: Error, CustomStringConvertible {
+        public var commit: OID
+        public var reason: String
+        public var description: String { "committed \(commit.short), but the index could not be updated (\(reason)); run `git reset -q` to bring it up to date" }
+    }
+
+    /// True when the work-tree file (or the index) differs from HEAD, as `git status` sees it (with its filters).
+    public func isModified(_ path: String) throws -> Bool {
+        var flags: UInt32 = 0
+        let rc = git_status_file(&flags, pointer, path)
+        if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return false }
+        try GitError.check(rc, "cannot read the status of \(path)")
+        return flags & (GIT_STATUS_WT_MODIFIED.rawValue | GIT_STATUS_INDEX_MODIFIED.rawValue | GIT_STATUS_WT_TYPECHANGE.rawValue) != 0
     }
 
     /// Brings the user's index up to date with the work tree for exactly `paths`; a path in
@@ -350,13 +361,7 @@ public final class Repository {
         defer { git_index_free(index) }
         for path in paths.sorted() {
             if let blob = blobs[path] {
-                var entry = git_index_entry()
-                entry.mode = UInt32(GIT_FILEMODE_BLOB.rawValue)
-                entry.id = blob
-                try path.withCString { cPath in
-                    entry.path = cPath
-                    try GitError.check(git_index_add(index, &entry), "cannot stage \(path)")
-                }
+                try Self.add(blob, at: path, to: index)
             } else if FileManager.default.fileExists(atPath: workdir + path) {
                 try GitError.check(git_index_add_bypath(index, path), "cannot stage \(path)")
             } else if git_index_get_bypath(index, path, 0) != nil {
@@ -364,6 +369,17 @@ public final class Repository {
             }
         }
         try GitError.check(git_index_write(index), "cannot write the index")
+    }
+
+    /// Puts a file entry for a blob in an index.
+    private static func add(_ blob: git_oid, at path: String, to index: OpaquePointer?) throws {
+        var entry = git_index_entry()
+        entry.mode = UInt32(GIT_FILEMODE_BLOB.rawValue)
+        entry.id = blob
+        try path.withCString { cPath in
+            entry.path = cPath
+            try GitError.check(git_index_add(index, &entry), "cannot stage \(path)")
+        }
     }
 
     /// `theirs` with the change from `ancestor` to `ours` made to it too (a three-way merge of

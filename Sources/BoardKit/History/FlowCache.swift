@@ -18,7 +18,10 @@ struct FlowCache {
 
     func load() -> FlowSummary? { readBytes(file).flatMap { Self.decode($0, key: key) } }
 
-    func save(_ summary: FlowSummary) { try? atomicWrite(Self.encode(summary, key: key), to: file) }
+    func save(_ summary: FlowSummary) {
+        try? atomicWrite(Self.encode(summary, key: key), to: file)
+        unlink(file.replacingOccurrences(of: "board-cache/flow-v2-", with: "board-cache/flow-v1-"))  // read by no version now
+    }
 
     static func encode(_ summary: FlowSummary, key: String) -> Data {
         var body = TimelineCache.Writer()

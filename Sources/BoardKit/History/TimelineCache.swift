@@ -31,7 +31,7 @@ struct TimelineCache {
     func save(_ timeline: Timeline) {
         try? atomicWrite(Self.encode(timeline, key: key), to: file)
         // The caches of earlier versions (JSON up to 25 MB, then binary) are not read any more.
-        for (version, ending) in [(2, ".json"), (3, ".bin")] {
+        for (version, ending) in [(2, ".json"), (3, ".bin"), (4, ".bin")] {
             unlink(file.replacingOccurrences(of: "timeline-v\(Self.version)-", with: "timeline-v\(version)-").dropLast(4) + ending)
         }
     }

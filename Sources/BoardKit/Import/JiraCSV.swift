@@ -48,19 +48,32 @@ public struct JiraCSVImport {
     }
 
     /// The line where a quoted field opens that no quote closes: the CSV reader would take the
-    /// rest of the file as that one field. (`""` inside a quoted field closes and re-opens it.)
+    /// rest of the file as that one field. A field is quoted when it starts with `"`; `""` inside
+    /// it is a quote, and a `"` inside an unquoted field (`27" monitor`) is text.
     static func unclosedQuoteLine(_ text: String) -> Int? {
-        var line = 1, opened = 1, quoted = false, previous: UInt8 = 0
+        let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n")
+        var line = 1, opened = 1, quoted = false, fieldStart = true, afterQuote = false
         for byte in text.utf8 {
-            if byte == UInt8(ascii: "\"") {
-                quoted.toggle()
-                if quoted && previous != UInt8(ascii: "\"") { opened = line }
-            } else if byte == UInt8(ascii: "\n") {
-                line += 1
+            if byte == newline { line += 1 }
+            if quoted {
+                if afterQuote {
+                    afterQuote = false
+                    if byte != quote { quoted = false }  // the closing quote; `""` stays inside
+                } else if byte == quote {
+                    afterQuote = true
+                    continue
+                }
+                if quoted { continue }
             }
-            previous = byte
+            if byte == quote && fieldStart {
+                quoted = true
+                opened = line
+                fieldStart = false
+                continue
+            }
+            fieldStart = byte == UInt8(ascii: ",") || byte == newline
         }
-        return quoted ? opened : nil
+        return quoted && !afterQuote ? opened : nil
     }
 
     public func run(on workspace: Workspace, dryRun: Bool = false, options: WriteOptions = WriteOptions()) throws -> ImportResult {

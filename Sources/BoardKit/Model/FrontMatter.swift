@@ -250,12 +250,9 @@ public struct FrontMatterDocument: @unchecked Sendable {
         return result
     }
 
-    /// True when the YAML uses an anchor (`&a`) or alias (`*a`): an `&` or `*` where a node
-    /// starts (after indentation, `- `, `? `, `: `, a tag, or `[`, `{`, `,` in a flow collection),
-    /// outside quoted text, comments and block scalars. `Fish & chips` is plain text.
-    static func hasAnchors(_ text: String) -> Bool { anchorLine(text) != nil }
-
-    /// The 0-based line of the first anchor or alias in YAML text, nil if there is none.
+    /// The 0-based line of the first anchor (`&a`) or alias (`*a`) in YAML text, nil if there is none:
+    /// an `&` or `*` where a node starts (after indentation, `- `, `? `, `: `, a tag, or `[`, `{`, `,`
+    /// in a flow collection), outside quoted text, comments and block scalars. `Fish & chips` is plain text.
     static func anchorLine(_ text: String) -> Int? {
         // Without `&` or `*` there is nothing to look for (most files).
         guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "*") }) else { return nil }
@@ -421,22 +418,29 @@ public struct FrontMatterDocument: @unchecked Sendable {
         materialize()
         guard let index = keys.firstIndex(of: key), case .node(.mapping) = values[index] else { return false }
         let range = span(ofFieldAt: index)
+        // A block mapping: nothing after `key:` but a comment (not `{a: 1,` going on below).
+        guard let colon = lines[range.lowerBound].firstIndex(of: ":"),
+              lines[range.lowerBound][lines[range.lowerBound].index(after: colon)...].drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" })
+                  .first.map({ $0 == "#" }) ?? true else { return false }
         let eol = crlf ? "\r" : ""
         let block = lines[(range.lowerBound + 1)..<range.upperBound].map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
         func isBlank(_ line: String) -> Bool { line.allSatisfy { $0 == " " || $0 == "\t" } }
         let indent = block.first { !isBlank($0) }?.prefix { $0 == " " }.count ?? 0
         let pad = String(repeating: " ", count: indent)
         guard indent > 0, block.allSatisfy({ isBlank($0) || $0.hasPrefix(pad) }) else { return false }
-        let text = "---\n" + block.map { isBlank($0) ? "" : String($0.dropFirst(indent)) + "\n" }.joined() + "---\n"
+        let text = "---\n" + block.map { (isBlank($0) ? "" : String($0.dropFirst(indent))) + "\n" }.joined() + "---\n"
         guard var inner = try? FrontMatterDocument(data: Data(text.utf8), path: "") else { return false }
         for (key, value) in changes {
             if let value { inner.set(key, value) } else { inner.remove(key) }
         }
         inner.materialize()
         guard !inner.keys.isEmpty else { return false }
+        let old = storage.lines
         storage.lines.replaceSubrange((range.lowerBound + 1)..<range.upperBound,
                                       with: inner.lines.map { ($0.isEmpty ? "" : pad + $0) + eol })
-        reindex()
+        // The whole front matter must still read (it does for a block mapping; this is a guard).
+        guard let fields = try? parseFields(path: "") else { storage.lines = old; return false }
+        setFields(fields)
         return true
     }
 

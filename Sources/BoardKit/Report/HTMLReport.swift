@@ -203,8 +203,14 @@ public enum HTMLReport {
             return safe ? html : String(markdown.dropFirst().prefix { $0 != "]" }).replacingOccurrences(of: "<", with: "&lt;")
         })
         // Every `<` reaches Ink as a private-use character and leaves it as `&lt;`: text in code and
-        // out of it shows a `<`, and no tag can be written.
-        let html = parser.html(from: text.replacingOccurrences(of: "<", with: "\u{E000}"))
+        // out of it shows a `<`, and no tag can be written. A fence's language, which Ink writes into
+        // an attribute as it is, keeps only letters, digits, `+`, `-` and `_`.
+        let lines = text.replacingOccurrences(of: "<", with: "\u{E000}").split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            let marker = line.drop { $0 == " " }.prefix { $0 == "`" || $0 == "~" }
+            guard marker.count >= 3, let start = line.range(of: marker)?.upperBound else { return String(line) }
+            return line[..<start] + line[start...].filter { $0.isASCII && ($0.isLetter || $0.isNumber || "+-_".contains($0)) }
+        }
+        let html = parser.html(from: lines.joined(separator: "\n"))
         return .div(.class("markdown"), .raw(html.replacingOccurrences(of: "\u{E000}", with: "&lt;")))
     }
 

@@ -29,7 +29,7 @@ public enum MarkdownReport {
                                   o.forecast50.map(text) ?? "–", o.forecast85.map(text) ?? "–"]
                              }))
             for o in model.objectives.objectives where !o.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                out.append("### \(text(o.id)) \(text(o.title))\n\n" + escapingHTML(outsideCode: o.body)
+                out.append("### \(text(o.id)) \(text(o.title))\n\n" + o.body.replacingOccurrences(of: "<", with: "&lt;")
                     .trimmingCharacters(in: .whitespacesAndNewlines))
             }
         }
@@ -110,36 +110,6 @@ public enum MarkdownReport {
     static func table(_ headers: [String], _ rows: [[String]]) -> String {
         let line = { (cells: [String]) in "| " + cells.joined(separator: " | ") + " |" }
         return ([line(headers), line(headers.map { _ in "---" })] + rows.map(line)).joined(separator: "\n")
-    }
-
-    /// Markdown from a board file with `<` written `&lt;` (no raw HTML gets through) except in code
-    /// (fenced blocks and `code` spans), which shows its text as it is.
-    static func escapingHTML(outsideCode markdown: String) -> String {
-        var fence: String?
-        return markdown.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            let trimmed = line.drop { $0 == " " }
-            let marker = trimmed.prefix { $0 == "`" || $0 == "~" }
-            if marker.count >= 3, line.count - trimmed.count < 4, Set(marker).count == 1 {
-                if fence == nil { fence = String(marker) } else if marker.hasPrefix(fence!) { fence = nil; return String(line) }
-            }
-            if fence != nil { return String(line) }
-            // Outside a fence: a run of backticks opens a code span that the next run as long closes.
-            var out = "", rest = Substring(line)
-            // A backtick after a backslash is text.
-            while let open = rest.indices.first(where: { rest[$0] == "`" && ($0 == rest.startIndex || rest[rest.index(before: $0)] != "\\") }) {
-                out += rest[..<open].replacingOccurrences(of: "<", with: "&lt;")
-                let ticks = rest[open...].prefix { $0 == "`" }
-                let after = rest[ticks.endIndex...]
-                guard let close = after.range(of: String(ticks)) else {
-                    out += ticks
-                    rest = after
-                    continue
-                }
-                out += rest[open..<close.upperBound]
-                rest = after[close.upperBound...]
-            }
-            return out + rest.replacingOccurrences(of: "<", with: "&lt;")
-        }.joined(separator: "\n")
     }
 
     /// Markdown from a board file on one line (a table cell): its formatting kept, HTML and `|` escaped.

@@ -393,32 +393,36 @@ public final class Workspace {
         var committed = changes, keeping: Set<String> = []
         if let headID = head.commit {
             for (path, data) in changes {
-                guard let data, let now = before[path] ?? nil, let inHead = try repository.file(repoPrefix + path, at: headID),
-                      now != inHead else { continue }
+                guard let data, let now = before[path] ?? nil, try repository.isModified(repoPrefix + path),
+                      let inHead = try repository.file(repoPrefix + path, at: headID) else { continue }
                 // The user's own changes stay in the file, uncommitted: the commit holds board's change alone.
                 guard let merged = try repository.mergeFile(ancestor: now, ours: data, theirs: inHead) else {
-                    throw BoardError.usage("\(path) has changes that are not committed on the lines board would change; commit or stash them first (or pass --no-commit)")
+                    throw BoardError.usage("\(path) has changes that are not committed on or next to the lines board would change; commit or stash them first (or pass --no-commit)")
                 }
                 committed[path] = merged
                 keeping.insert(repoPrefix + path)
             }
         }
-        try writeFiles(changes)
         let committer = (try? repository.signature(role: "COMMITTER")) ?? author
         let repoChanges = Dictionary(uniqueKeysWithValues: committed.map { (repoPrefix + $0.key, $0.value) })
         var attempts = 0
-        while true {
-            do {
-                return try repository.commit(changes: repoChanges, message: message, author: author, committer: committer,
-                                             keepingWorkTree: keeping)
-            } catch let error as GitError where (error.isModified || error.isLocked) && attempts < 20 {
-                attempts += 1
-                usleep(UInt32.random(in: 5_000...50_000))
-            } catch {
-                // Nothing lands: the files are put back as they were.
-                try? writeFiles(before)
-                throw error
+        do {
+            try writeFiles(changes)
+            while true {
+                do {
+                    return try repository.commit(changes: repoChanges, message: message, author: author, committer: committer,
+                                                 keepingWorkTree: keeping)
+                } catch let error as GitError where (error.isModified || error.isLocked) && attempts < 20 {
+                    attempts += 1
+                    usleep(UInt32.random(in: 5_000...50_000))
+                }
             }
+        } catch let error as Repository.IndexNotUpdated {
+            throw BoardError.usage("\(error)")  // the commit is in: the files stay as committed
+        } catch {
+            // Nothing lands: the files are put back as they were.
+            try? writeFiles(before)
+            throw error
         }
     }
 

@@ -656,8 +656,9 @@ import Testing
         #expect(html.contains("<h1>R&amp;amp;D</h1>"))
         #expect(html.contains("<code>a &lt; b</code>") && html.contains("if a &lt; b {}") && html.contains("&lt;b&gt;tags") || html.contains("&lt;b>tags"))
         #expect(!html.contains("<b>tags") && !html.contains("&amp;lt;"))
+        // Markdown: every `<` is escaped, in code too (a reader's renderer decides what is code; no tag may get through).
         let md = try sandbox.board("report", in: dir).stdout
-        #expect(md.contains("Use `a < b`, not &lt;b>tags&lt;/b>.") && md.contains("if a < b {}"))
+        #expect(md.contains("Use `a &lt; b`, not &lt;b>tags&lt;/b>.") && md.contains("if a &lt; b {}"))
     }
 
     /// A front-matter key named `path` or `body` gave CSV two columns of that name.
@@ -672,5 +673,49 @@ import Testing
         #expect(columns.filter { $0 == "path" }.count == 1 && columns.filter { $0 == "body" }.count == 1, "\(header)")
         let check = try sandbox.board("check", in: dir)
         #expect(check.status == 0 && check.stdout.contains("warning: path is a name board gives its own field"))
+    }
+
+    /// From the code review of the changes: blank lines in a nested block, a flow mapping over two
+    /// lines, a bare quote in a CSV field, a fence's language in the HTML report, line-end filters.
+    @Test func nestedSetsKeepBlankLinesAndLeaveFlowMappingsWhole() throws {
+        let text = "---\nid: B-1\nkpi:\n  note: |\n    a\n\n    b\n  current: 1\nflow: {a: 1,\n  b: 2}\n---\n"
+        var doc = try FrontMatterDocument(data: Data(text.utf8), path: "x.md")
+        let nested = doc.setNested("kpi", [("current", .number(2))])
+        #expect(nested && String(decoding: doc.data, as: UTF8.self) == text.replacingOccurrences(of: "current: 1", with: "current: 2"))
+        let flow = doc.setNested("flow", [("b", .number(5))])
+        #expect(!flow)
+        doc.set("flow", .map([YAMLPair("a", .number(1)), YAMLPair("b", .number(5))]), keepingFlowStyle: true)
+        let record = try Record(path: "x.md", data: doc.data)
+        #expect(record.document.value("flow")?.mapping?["b"]?.int == 5 && record.document.value("kpi")?.mapping?["note"]?.string == "a\n\nb\n")
+    }
+
+    @Test func aBareQuoteInsideAFieldIsText() {
+        #expect(JiraCSVImport.unclosedQuoteLine("Summary,Issue key\nFix 27\" monitor,ABC-1\n") == nil)
+        #expect(JiraCSVImport.unclosedQuoteLine("a,\"ok\"\nb,\"open\nc\n") == 2)
+    }
+
+    @Test func aFencesLanguageCannotAddAttributes() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        let objective = addedID(try sandbox.board("objective", "add", "G", "--status", "active", in: dir))
+        let path = try sandbox.git("-C", dir, "ls-files", "objectives/\(objective)-*").trimmingCharacters(in: .whitespacesAndNewlines)
+        try sandbox.write(try sandbox.read(path, in: dir) + "```x\" onmouseover=\"alert(1)\" style=\"a\nif a < b {}\n```\n", to: path, in: dir)
+        let html = try sandbox.board("report", "--format", "html", in: dir).stdout
+        #expect(!html.contains("onmouseover=\"") && html.contains("if a &lt; b {}"), "\(html)")
+    }
+
+    @Test func lineEndFiltersDoNotMakeEveryFileLookChanged() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.makeBoard()
+        let id = addedID(try sandbox.board("add", "X", in: dir))
+        try sandbox.write("*.md text eol=crlf\n", to: ".gitattributes", in: dir)
+        try sandbox.git("-C", dir, "add", ".gitattributes")
+        try sandbox.git("-C", dir, "commit", "-q", "-m", "attributes")
+        try sandbox.git("-C", dir, "rm", "-q", "-r", "--cached", ".")
+        try sandbox.git("-C", dir, "reset", "-q", "--hard")
+        let path = try sandbox.git("-C", dir, "ls-files", "backlog/\(id)-*").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try sandbox.read(path, in: dir).contains("\r\n"))
+        let move = try sandbox.board("move", id, "ready", in: dir)
+        #expect(move.status == 0, "\(move.stderr)")
     }
 }
