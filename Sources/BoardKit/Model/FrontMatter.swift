@@ -395,8 +395,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
         var newLines = value.lines(key: key).map { $0 + eol }
         if let index = keys.firstIndex(of: key) {
             let range = span(ofFieldAt: index)
-            if keepingFlowStyle, range.count == 1,
-               lines[range.lowerBound].drop(while: { $0 != ":" }).dropFirst().drop(while: { $0 == " " }).first.map("[{".contains) == true {
+            if keepingFlowStyle, range.count == 1, Self.valueStart(lines[range.lowerBound]).map("[{".contains) == true {
                 newLines = ["\(key): \(value.rendered)" + eol]
             }
             if range.count == 1, newLines.count == 1, let comment = Self.trailingComment(lines[range.lowerBound]) {
@@ -419,9 +418,7 @@ public struct FrontMatterDocument: @unchecked Sendable {
         guard let index = keys.firstIndex(of: key), case .node(.mapping) = values[index] else { return false }
         let range = span(ofFieldAt: index)
         // A block mapping: nothing after `key:` but a comment (not `{a: 1,` going on below).
-        guard let colon = lines[range.lowerBound].firstIndex(of: ":"),
-              lines[range.lowerBound][lines[range.lowerBound].index(after: colon)...].drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" })
-                  .first.map({ $0 == "#" }) ?? true else { return false }
+        guard Self.valueStart(lines[range.lowerBound]).map({ $0 == "#" }) ?? true else { return false }
         let eol = crlf ? "\r" : ""
         let block = lines[(range.lowerBound + 1)..<range.upperBound].map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
         func isBlank(_ line: String) -> Bool { line.allSatisfy { $0 == " " || $0 == "\t" } }
@@ -474,6 +471,11 @@ public struct FrontMatterDocument: @unchecked Sendable {
             end -= 1
         }
         return start..<end
+    }
+
+    /// The first character after `key:` on a key's line, past spaces; nil when nothing follows.
+    private static func valueStart(_ line: String) -> Character? {
+        line.drop { $0 != ":" }.dropFirst().first { $0 != " " && $0 != "\t" && $0 != "\r" }
     }
 
     /// Where a key added after the field at `index` goes: after its lines and, for a `|+` or `>+`

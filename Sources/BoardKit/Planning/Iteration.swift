@@ -14,7 +14,7 @@ public enum WorkCalendar {
         let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         let days = era * 146097 + doe - 719468
-        return Self.date(days) == date ? days : nil  // rejects 2026-02-30
+        return days  // `isDate` already refused 2026-02-30
     }
 
     /// The date of a day number.

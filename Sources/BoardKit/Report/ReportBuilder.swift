@@ -27,7 +27,7 @@ extension Workspace {
         let inIteration = current.map { it in items.filter { $0.iteration == it.id } } ?? []
         let velocity = Velocity(iterations: all, config: config, last: last)
         let history = reportHistory(current)
-        return ReportModel(
+        var model = ReportModel(
             summary: reportSummary(current, items: inIteration, velocity: velocity),
             objectives: reportObjectives(board, delivered: inIteration.filter(isDone)),
             velocity: ReportModel.VelocitySection(
@@ -41,6 +41,8 @@ extension Workspace {
             board: ReportModel.KanbanBoard(
                 scope: current.map { "iteration \($0.id)" } ?? "all items",
                 columns: reportColumns(board, cards: current == nil ? items : inIteration)))
+        model.unreadable = board.loadDiagnostics
+        return model
     }
 
     // MARK: Sections

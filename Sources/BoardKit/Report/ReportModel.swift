@@ -13,6 +13,8 @@ public struct ReportModel: Sendable {
     public var changes: ChangeManagement
     public var risks: Risks
     public var board: KanbanBoard
+    /// Files the report could not read, so left out.
+    public var unreadable: [Diagnostic] = []
 
     // MARK: 1. Summary
 

@@ -26,7 +26,7 @@ extension Board {
             guard last >= 1 else { throw BoardError.usage("--last must be at least 1") }
             let workspace = try global.workspace()
             let model = try workspace.reportModel(iteration: iteration, last: last)
-            report(workspace.snapshot().loadDiagnostics)  // what the report leaves out
+            report(model.unreadable)  // what the report leaves out
             let text = format == .html ? HTMLReport.render(model) : MarkdownReport.render(model)
             guard let output else {
                 print(text, terminator: "")
